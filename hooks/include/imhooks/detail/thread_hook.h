@@ -1,0 +1,104 @@
+// Internal: the shared state of one use_thread hook and its worker ("driver") thread.
+//
+// Generations: every requested run (first start, retry, deps change) gets the next generation
+// number; unmount also bumps it. Everything a worker publishes is checked, under the hook's mutex,
+// against the current generation and its own stop token, so superseded or cancelled runs never
+// write (rules 6 and 13). One driver thread at a time executes runs, newest generation first, so
+// two runs never execute user code at once and rapid restarts collapse (rule 3); the driver exits
+// when nothing is pending and a new one is spawned on demand.
+#pragma once
+
+#include <imhooks/detail/core.h>
+#include <imhooks/job.h>
+#include <imhooks/result.h>
+
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+
+namespace imhooks::detail {
+
+// A job as given to use_thread, type-erased. Immutable, shared by runs.
+class ErasedJob {
+  public:
+    virtual ~ErasedJob() = default;
+};
+
+class ThreadHookBase : public ThreadControl,
+                       public Updatable,
+                       public std::enable_shared_from_this<ThreadHookBase> {
+  public:
+    explicit ThreadHookBase(std::shared_ptr<Core> core) : core_(std::move(core)) {}
+
+    // Requests a new run of `job` (nullptr: the current job again). UI thread or any thread.
+    // Returns false when nothing was requested (detached, or no job yet).
+    bool request_run(std::shared_ptr<const ErasedJob> job, bool intrusive);
+    // The component unmounted: stop the run, publish nothing more. Non-blocking.
+    void detach();
+
+    void cancel() override;
+    void retry() override;
+    bool cancel_requested() const override {
+        return cancel_requested_.load(std::memory_order_acquire);
+    }
+
+  protected:
+    enum class End { Returned, Threw, Cancelled };
+
+    // Runs user code on the driver thread; the typed part keeps what the job returned.
+    virtual End execute(const ErasedJob& job, std::uint64_t generation, std::stop_token stop,
+                        bool intrusive, std::exception_ptr& error) = 0;
+    // Under mutex_: the run `generation` returned; make its value the result.
+    virtual void take_returned_locked(std::uint64_t generation) = 0;
+
+    // Under mutex_: the run may publish (current generation, not stopped, not detached).
+    bool may_publish_locked(std::uint64_t generation, const std::stop_token& stop) const {
+        return generation == generation_ && !detached_ && !stop.stop_requested();
+    }
+    // Under mutex_: mark the hook changed; true when the caller must post it (after unlocking).
+    bool touch_locked() {
+        changed_ = true;
+        return !std::exchange(queued_, true);
+    }
+    void post() { core_->post(shared_from_this_updatable()); }
+    void publish_progress(std::uint64_t generation, const std::stop_token& stop, float fraction,
+                          std::string_view text);
+
+    std::shared_ptr<Updatable> shared_from_this_updatable() {
+        return std::static_pointer_cast<Updatable>(
+            std::static_pointer_cast<ThreadHookBase>(shared_from_this()));
+    }
+
+    std::shared_ptr<Core> core_;
+    mutable std::mutex mutex_;
+    // What the UI will show next, guarded by mutex_.
+    ResultState state_ = ResultState::Initial;
+    std::exception_ptr error_;
+    std::optional<float> progress_;
+    std::string progress_text_;
+    std::uint64_t value_generation_ = 0;  // the run that produced the value
+    bool changed_ = false;
+    bool queued_ = false;
+    // Runs, guarded by mutex_.
+    std::uint64_t generation_ = 0;  // the latest requested run (0: none yet)
+    std::uint64_t taken_ = 0;       // the latest run a driver took (or cancel() settled)
+    std::uint64_t running_ = 0;     // the run in user code (0: none)
+    bool detached_ = false;
+    bool driver_active_ = false;
+    bool intrusive_ = true;
+    std::stop_source stop_;
+    std::shared_ptr<const ErasedJob> job_;
+    std::atomic<bool> cancel_requested_{false};
+
+  private:
+    void drive();
+    void spawn_driver();
+};
+
+}  // namespace imhooks::detail

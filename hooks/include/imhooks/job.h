@@ -1,0 +1,138 @@
+// Code running inside a use_thread job: cancellation checkpoints, sleeping, progress.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+namespace imhooks {
+
+// What an intrusive cancel throws inside a job, at a checkpoint. Deliberately NOT derived from
+// std::exception, so `catch (const std::exception&)` in job code does not swallow it. The
+// runtime catches it; a job that catches it with `catch (...)` should rethrow.
+struct Cancelled {};
+
+namespace detail {
+
+// One run of a job, on its worker thread. Found by the free functions below through a
+// thread-local pointer.
+class RunContext {
+  public:
+    RunContext(std::stop_token stop, bool intrusive);
+    virtual ~RunContext();
+    RunContext(const RunContext&) = delete;
+    RunContext& operator=(const RunContext&) = delete;
+
+    const std::stop_token& stop() const { return stop_; }
+    bool intrusive() const { return intrusive_; }
+    // True once a stop is requested and the job is to be aborted at its next checkpoint.
+    bool must_abort() const { return abort_.load(std::memory_order_relaxed); }
+    void sleep_for(std::chrono::nanoseconds duration);
+    virtual void publish_progress(float fraction, std::string_view text) = 0;
+
+  private:
+    struct OnStop {
+        RunContext* context;
+        void operator()() const noexcept {
+            context->abort_.store(context->intrusive_, std::memory_order_relaxed);
+        }
+    };
+    std::stop_token stop_;
+    bool intrusive_;
+    std::atomic<bool> abort_{false};
+    std::optional<std::stop_callback<OnStop>> on_stop_;
+    std::mutex sleep_mutex_;
+    std::condition_variable_any sleep_cv_;
+};
+
+// The run executing on this thread, or nullptr outside jobs.
+extern constinit thread_local RunContext* t_current_run;
+
+[[noreturn]] void throw_cancelled();
+
+}  // namespace detail
+
+//----------------------------------------------------------------------------------------------
+// Free functions for code running inside a job (they find the job through the thread). Outside
+// a job they do nothing (sleep_for just sleeps). Job threads only.
+//----------------------------------------------------------------------------------------------
+
+// With intrusive_cancel (the default): throws Cancelled when a stop was requested. Costs a
+// thread-local load and a relaxed atomic load; call it as often as you like.
+inline void checkpoint() {
+    const detail::RunContext* run = detail::t_current_run;
+    if (run && run->must_abort()) [[unlikely]]
+        detail::throw_cancelled();
+}
+
+// Whether the job's stop was requested (cancel, retry, dependency change, unmount, shutdown).
+inline bool stop_requested() {
+    const detail::RunContext* run = detail::t_current_run;
+    return run && run->stop().stop_requested();
+}
+
+// The job's stop token (a token that never stops outside a job); for std::stop_callback.
+inline std::stop_token current_stop_token() {
+    const detail::RunContext* run = detail::t_current_run;
+    return run ? run->stop() : std::stop_token();
+}
+
+// Sleeps for `duration`, waking at once when a stop is requested; then a checkpoint (throws
+// Cancelled with intrusive_cancel, returns early without).
+template <class Rep, class Period>
+void sleep_for(std::chrono::duration<Rep, Period> duration) {
+    const auto nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(duration);
+    if (detail::RunContext* run = detail::t_current_run)
+        run->sleep_for(nanoseconds);
+    else
+        std::this_thread::sleep_for(nanoseconds);
+    checkpoint();
+}
+
+// Publishes progress (fraction in [0, 1], clamped; text optional) to Result::progress() and
+// progress_text(); coalesced to one change per frame. Then a checkpoint.
+void report_progress(float fraction, std::string_view text = {});
+
+//----------------------------------------------------------------------------------------------
+// Job<T>: the rich job argument, for jobs written as  T job(imhooks::Job<T>& job).
+//----------------------------------------------------------------------------------------------
+
+template <class T>
+class Job {
+  public:
+    // Publishes a partial result (replaces Result::value(), state stays Running), then a
+    // checkpoint. Many yields between two frames cost the UI one frame. A job returning void
+    // finishes with its last yielded value.
+    void yield(T value) {
+        publish_(context_, std::move(value));
+        imhooks::checkpoint();
+    }
+    // Publishes progress, then a checkpoint. See report_progress().
+    void progress(float fraction, std::string_view text = {}) {
+        imhooks::report_progress(fraction, text);
+    }
+    std::stop_token stop_token() const { return context_.stop(); }
+    bool stop_requested() const { return context_.stop().stop_requested(); }
+    void checkpoint() const { imhooks::checkpoint(); }
+    template <class Rep, class Period>
+    void sleep_for(std::chrono::duration<Rep, Period> duration) const {
+        imhooks::sleep_for(duration);
+    }
+
+    Job(detail::RunContext& context, void (*publish)(detail::RunContext&, T&&))
+        : context_(context), publish_(publish) {}
+    Job(const Job&) = delete;
+    Job& operator=(const Job&) = delete;
+
+  private:
+    detail::RunContext& context_;
+    void (*publish_)(detail::RunContext&, T&&);
+};
+
+}  // namespace imhooks

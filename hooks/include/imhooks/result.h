@@ -1,0 +1,122 @@
+// Result<T>: what use_thread hands the UI each frame.
+#pragma once
+
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace imhooks {
+
+// The state of a use_thread hook:
+//   Initial --(run starts after the first frame)--> Starting
+//   Starting --> Running, or Starting --> Waiting --> Running while the previous run of the same
+//   hook still executes user code;  Running --> Finished | Error | Cancelled;
+//   any state --(retry, deps change)--> Starting;  Starting | Waiting --(cancel)--> Cancelled.
+enum class ResultState : unsigned char {
+    Initial,
+    Starting,
+    Waiting,
+    Running,
+    Error,
+    Finished,
+    Cancelled
+};
+
+// "INITIAL", "STARTING", "WAITING", "RUNNING", "ERROR", "FINISHED", "CANCELLED".
+const char* to_string(ResultState state);
+
+namespace detail {
+
+// The part of a use_thread hook that Result can steer from any thread.
+class ThreadControl {
+  public:
+    virtual ~ThreadControl() = default;
+    virtual void cancel() = 0;
+    virtual void retry() = 0;
+    virtual bool cancel_requested() const = 0;
+};
+
+// An immutable view of a hook, built once per change on the UI thread and shared by Results.
+template <class T>
+struct Snapshot {
+    ResultState state = ResultState::Initial;
+    std::shared_ptr<const T> value;
+    std::exception_ptr error;
+    std::optional<float> progress;
+    std::string progress_text;
+    bool stale = false;
+    std::weak_ptr<ThreadControl> control;
+};
+
+std::string describe_error(const std::exception_ptr& error);
+
+}  // namespace detail
+
+// A snapshot of a use_thread hook as of the current frame. Copying it is cheap (one shared
+// pointer); it never copies T. The accessors read the snapshot and may be called from any thread;
+// the snapshot does not change after it was returned. A Result may outlive its component: its
+// accessors keep working, cancel() and retry() then do nothing.
+template <class T>
+class Result {
+  public:
+    Result() = default;  // Initial, attached to no hook
+
+    ResultState state() const { return snapshot_ ? snapshot_->state : ResultState::Initial; }
+
+    // The latest result (or partial result of a generator / Job::yield), null when none yet.
+    // Stays visible while a new run is under way and after an error (see stale()). Valid for as
+    // long as this Result (or a copy) lives.
+    const T* value() const { return snapshot_ ? snapshot_->value.get() : nullptr; }
+
+    // The exception of the run that ended in Error; stays visible while a new run is under way,
+    // cleared when a run finishes.
+    std::exception_ptr error() const { return snapshot_ ? snapshot_->error : nullptr; }
+    // A readable message for error() (empty when none): what() for std::exception, the text of
+    // a thrown string, the type's name for anything else.
+    std::string error_message() const {
+        return snapshot_ ? detail::describe_error(snapshot_->error) : std::string();
+    }
+
+    // The run's last reported progress in [0, 1]; empty until the current run reports.
+    std::optional<float> progress() const { return snapshot_ ? snapshot_->progress : std::nullopt; }
+    const std::string& progress_text() const {
+        return snapshot_ ? snapshot_->progress_text : empty_text();
+    }
+
+    // True when value() was left by an earlier run rather than produced by the current one
+    // (a new run is under way, or the current run ended in Error or Cancelled).
+    bool stale() const { return snapshot_ && snapshot_->stale; }
+
+    // True from the moment cancel() is called until a new run starts (live, not a snapshot).
+    // Any thread.
+    bool cancel_requested() const {
+        auto control = snapshot_ ? snapshot_->control.lock() : nullptr;
+        return control && control->cancel_requested();
+    }
+
+    // Requests stop of the run in flight: it ends in Cancelled and nothing it produces after
+    // this call is shown. No effect when nothing is in flight. Non-blocking; any thread.
+    void cancel() const {
+        if (auto control = snapshot_ ? snapshot_->control.lock() : nullptr) control->cancel();
+    }
+
+    // Stops the run in flight, if any, and starts a new one with the same job and dependencies.
+    // The new run waits on its own thread until the old one has left user code. Non-blocking;
+    // any thread.
+    void retry() const {
+        if (auto control = snapshot_ ? snapshot_->control.lock() : nullptr) control->retry();
+    }
+
+    explicit Result(std::shared_ptr<const detail::Snapshot<T>> snapshot)
+        : snapshot_(std::move(snapshot)) {}
+
+  private:
+    static const std::string& empty_text() {
+        static const std::string empty;
+        return empty;
+    }
+    std::shared_ptr<const detail::Snapshot<T>> snapshot_;
+};
+
+}  // namespace imhooks

@@ -1,0 +1,161 @@
+// use_state and use_ref: persistent per-instance values.
+#pragma once
+
+#include <imhooks/detail/core.h>
+#include <imhooks/detail/instance.h>
+
+#include <concepts>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace imhooks {
+
+namespace detail {
+
+template <class T>
+class StateCell final : public Updatable, public std::enable_shared_from_this<StateCell<T>> {
+  public:
+    StateCell(T initial, std::shared_ptr<Core> core)
+        : value_(std::move(initial)), core_(std::move(core)) {}
+
+    const T& value() const { return value_; }  // UI thread
+
+    // Any thread. `make(latest)` gives the new value from the latest one (pending or shown).
+    template <class Make>
+    void update(Make&& make) {
+        bool post = false;
+        {
+            std::lock_guard lock(mutex_);
+            const T& latest = pending_ ? *pending_ : value_;
+            T next = std::forward<Make>(make)(latest);
+            if constexpr (std::equality_comparable<T>) {
+                if (next == latest) return;  // unchanged: no frame
+            }
+            pending_.emplace(std::move(next));
+            post = !queued_;
+            queued_ = true;
+        }
+        if (post) core_->post(this->shared_from_this());
+    }
+
+    void apply() override {  // UI thread, frame start
+        std::lock_guard lock(mutex_);
+        if (pending_) {
+            value_ = std::move(*pending_);
+            pending_.reset();
+        }
+        queued_ = false;
+    }
+
+  private:
+    std::mutex mutex_;
+    T value_;  // written only on the UI thread, under mutex_; read by the UI without it
+    std::optional<T> pending_;
+    bool queued_ = false;
+    std::shared_ptr<Core> core_;
+};
+
+template <class T>
+using state_value_t = std::conditional_t<std::is_same_v<std::decay_t<T>, const char*> ||
+                                             std::is_same_v<std::decay_t<T>, char*>,
+                                         std::string, std::decay_t<T>>;
+
+template <class T>
+class StateSlot;
+
+}  // namespace detail
+
+// The setter of a use_state. Cheap to copy; keep copies in worker threads and callbacks.
+// Calling it after the component unmounted (or the Runtime was destroyed) does nothing.
+template <class T>
+class Setter {
+  public:
+    Setter() = default;
+
+    // set(value): the component shows `value` from the next frame on. A value equal (==) to the
+    // latest one requests no frame. Any thread.
+    template <class U>
+    requires std::constructible_from<T, U&&>
+    void operator()(U&& value) const {
+        if (auto cell = cell_.lock())
+            cell->update([&](const T&) { return T(std::forward<U>(value)); });
+    }
+
+    // set(fn): the new value is fn(latest), where latest includes updates not yet shown, so
+    // concurrent set([](int n) { return n + 1; }) calls all count. Any thread.
+    template <class F>
+    requires(!std::constructible_from<T, F&&> && std::is_invocable_r_v<T, F&, const T&>) void
+    operator()(F&& update) const {
+        if (auto cell = cell_.lock())
+            cell->update([&](const T& latest) { return T(update(latest)); });
+    }
+
+  private:
+    template <class>
+    friend class detail::StateSlot;
+    explicit Setter(std::weak_ptr<detail::StateCell<T>> cell) : cell_(std::move(cell)) {}
+    std::weak_ptr<detail::StateCell<T>> cell_;
+};
+
+// What use_state returns: `auto [value, set] = use_state(0);`. `value` refers to the instance's
+// value for this frame; it changes only at frame starts.
+template <class T>
+struct State {
+    const T& value;
+    const Setter<T>& set;
+};
+
+namespace detail {
+
+template <class T>
+class StateSlot final : public Slot {
+  public:
+    StateSlot(T initial, std::shared_ptr<Core> core)
+        : Slot(HookKind::State, typeid(T)),
+          cell_(std::make_shared<StateCell<T>>(std::move(initial), std::move(core))),
+          setter_(cell_) {}
+    State<T> get() const { return {cell_->value(), setter_}; }
+
+  private:
+    std::shared_ptr<StateCell<T>> cell_;
+    Setter<T> setter_;
+};
+
+template <class T>
+class RefSlot final : public Slot {
+  public:
+    explicit RefSlot(T initial) : Slot(HookKind::Ref, typeid(T)), value(std::move(initial)) {}
+    T value;
+};
+
+}  // namespace detail
+
+// Persistent state of the current component instance. `initial` is used on the first frame only.
+// C strings are stored as std::string. UI thread, inside a component.
+template <class T>
+State<detail::state_value_t<T>> use_state(T&& initial) {
+    using V = detail::state_value_t<T>;
+    detail::Instance& instance = detail::current_instance("use_state");
+    auto& slot = instance.slot<detail::StateSlot<V>>(detail::HookKind::State, typeid(V), [&] {
+        return std::make_unique<detail::StateSlot<V>>(V(std::forward<T>(initial)), instance.core());
+    });
+    return slot.get();
+}
+
+// A persistent mutable value of the current instance. Writing it never requests a frame.
+// `initial` is used on the first frame only. UI thread, inside a component.
+template <class T>
+detail::state_value_t<T>& use_ref(T&& initial) {
+    using V = detail::state_value_t<T>;
+    detail::Instance& instance = detail::current_instance("use_ref");
+    return instance
+        .slot<detail::RefSlot<V>>(
+            detail::HookKind::Ref, typeid(V),
+            [&] { return std::make_unique<detail::RefSlot<V>>(V(std::forward<T>(initial))); })
+        .value;
+}
+
+}  // namespace imhooks

@@ -1,0 +1,365 @@
+// use_thread: run a job on a worker thread and show its state, value, error and progress.
+#pragma once
+
+#include <imhooks/deps.h>
+#include <imhooks/detail/instance.h>
+#include <imhooks/detail/thread_hook.h>
+#include <imhooks/generator.h>
+#include <imhooks/job.h>
+#include <imhooks/result.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace imhooks {
+
+struct ThreadOptions {
+    // true: after a stop request the job is aborted at its next checkpoint (checkpoint(),
+    // sleep_for(), report_progress(), Job::yield(), between generator elements) by Cancelled.
+    // false: nothing throws; the job polls its std::stop_token; sleep_for returns early.
+    bool intrusive_cancel = true;
+};
+
+namespace detail {
+
+struct Deduce {};  // use_thread<T> was not given: T comes from the job's signature
+
+template <class T>
+struct is_generator : std::false_type {};
+template <class T>
+struct is_generator<Generator<T>> : std::true_type {
+    using value_type = T;
+};
+
+template <class T>
+struct is_job_ref : std::false_type {};
+template <class T>
+struct is_job_ref<Job<T>&> : std::true_type {
+    using value_type = T;
+};
+
+// The parameter of a one-argument callable (non-generic lambda, function, function pointer).
+template <class F>
+struct single_arg {
+    using type = void;
+};
+template <class F>
+requires requires {
+    &F::operator();
+}
+struct single_arg<F> : single_arg<decltype(&F::operator())> {};
+template <class R, class A>
+struct single_arg<R (*)(A)> {
+    using type = A;
+};
+template <class R, class A>
+struct single_arg<R(A)> {
+    using type = A;
+};
+#define IMHOOKS_SINGLE_ARG_MEMBER(QUALIFIERS)   \
+    template <class C, class R, class A>        \
+    struct single_arg<R (C::*)(A) QUALIFIERS> { \
+        using type = A;                         \
+    };
+IMHOOKS_SINGLE_ARG_MEMBER()
+IMHOOKS_SINGLE_ARG_MEMBER(const)
+IMHOOKS_SINGLE_ARG_MEMBER(noexcept)
+IMHOOKS_SINGLE_ARG_MEMBER(const noexcept)
+#undef IMHOOKS_SINGLE_ARG_MEMBER
+
+// A job returning void shows std::monostate as its value when it finishes.
+template <class R>
+using returned_value_t = std::conditional_t<std::is_void_v<R>, std::monostate, std::decay_t<R>>;
+
+enum class JobForm { Plain, StopToken, Generator, GeneratorStopToken, JobRef, Invalid };
+
+// Which of the five accepted forms F is, and its value type T.
+template <class Hint, class F>
+struct job_traits {
+    using arg = typename single_arg<F>::type;
+    static constexpr bool job_ref_deduced = is_job_ref<arg>::value;
+
+    static constexpr JobForm form = [] {
+        if constexpr (!std::is_same_v<Hint, Deduce> && std::is_invocable_v<F&, Job<Hint>&>)
+            return JobForm::JobRef;
+        else if constexpr (job_ref_deduced)
+            return JobForm::JobRef;
+        else if constexpr (std::is_invocable_v<F&, std::stop_token>)
+            return is_generator<std::invoke_result_t<F&, std::stop_token>>::value
+                       ? JobForm::GeneratorStopToken
+                       : JobForm::StopToken;
+        else if constexpr (std::is_invocable_v<F&>)
+            return is_generator<std::invoke_result_t<F&>>::value ? JobForm::Generator
+                                                                 : JobForm::Plain;
+        else
+            return JobForm::Invalid;
+    }();
+
+    static auto value_type_of() {
+        if constexpr (form == JobForm::JobRef) {
+            if constexpr (!std::is_same_v<Hint, Deduce>)
+                return std::type_identity<Hint>{};
+            else
+                return std::type_identity<typename is_job_ref<arg>::value_type>{};
+        } else if constexpr (form == JobForm::StopToken) {
+            return std::type_identity<
+                returned_value_t<std::invoke_result_t<F&, std::stop_token>>>{};
+        } else if constexpr (form == JobForm::GeneratorStopToken) {
+            return std::type_identity<
+                typename is_generator<std::invoke_result_t<F&, std::stop_token>>::value_type>{};
+        } else if constexpr (form == JobForm::Plain) {
+            return std::type_identity<returned_value_t<std::invoke_result_t<F&>>>{};
+        } else if constexpr (form == JobForm::Generator) {
+            return std::type_identity<
+                typename is_generator<std::invoke_result_t<F&>>::value_type>{};
+        } else {
+            return std::type_identity<std::monostate>{};
+        }
+    }
+    using value_type = typename decltype(value_type_of())::type;
+};
+
+template <class T>
+class ThreadHook;
+
+// The run-time side of one run: publishes into its hook.
+template <class T>
+class TypedRun final : public RunContext {
+  public:
+    TypedRun(ThreadHook<T>& hook, std::uint64_t generation, std::stop_token stop, bool intrusive)
+        : RunContext(std::move(stop), intrusive), hook_(hook), generation_(generation) {}
+    void publish_value(T&& value) { hook_.publish_value(generation_, stop(), std::move(value)); }
+    void publish_progress(float fraction, std::string_view text) override {
+        hook_.publish_progress_from(generation_, stop(), fraction, text);
+    }
+    static void publish(RunContext& run, T&& value) {
+        static_cast<TypedRun&>(run).publish_value(std::move(value));
+    }
+
+  private:
+    ThreadHook<T>& hook_;
+    std::uint64_t generation_;
+};
+
+template <class T>
+class TypedJob : public ErasedJob {
+  public:
+    // Runs the job; a returned value goes to `returned`.
+    virtual void run(TypedRun<T>& run, std::optional<T>& returned) const = 0;
+};
+
+template <class T, class F, JobForm Form>
+class JobImpl final : public TypedJob<T> {
+  public:
+    template <class G>
+    explicit JobImpl(G&& f) : f_(std::forward<G>(f)) {}
+
+    void run(TypedRun<T>& run, std::optional<T>& returned) const override {
+        F& f = f_;
+        if constexpr (Form == JobForm::Plain) {
+            store(returned, [&] { return f(); });
+        } else if constexpr (Form == JobForm::StopToken) {
+            store(returned, [&] { return f(run.stop()); });
+        } else if constexpr (Form == JobForm::JobRef) {
+            Job<T> job(run, &TypedRun<T>::publish);
+            store(returned, [&] { return f(job); });
+        } else {
+            auto generator = [&] {
+                if constexpr (Form == JobForm::Generator)
+                    return f();
+                else
+                    return f(run.stop());
+            }();
+            while (generator.next()) {
+                run.publish_value(std::move(generator.value()));
+                checkpoint();  // the generator is destroyed by the unwinding
+            }
+        }
+    }
+
+  private:
+    template <class Call>
+    static void store(std::optional<T>& returned, Call&& call) {
+        if constexpr (std::is_void_v<std::invoke_result_t<Call&>>) {
+            call();
+            if constexpr (std::is_same_v<T, std::monostate>) returned.emplace();
+        } else {
+            returned.emplace(call());
+        }
+    }
+    mutable F f_;  // a job is run by one thread at a time
+};
+
+template <class T>
+class ThreadHook final : public ThreadHookBase {
+  public:
+    using ThreadHookBase::ThreadHookBase;
+
+    // The snapshot the UI shows this frame. UI thread.
+    const std::shared_ptr<const Snapshot<T>>& ui() {
+        if (!ui_) ui_ = build_snapshot(ResultState::Initial, false);
+        return ui_;
+    }
+
+    // Frame start: turn the pending changes into a new snapshot. UI thread.
+    void apply() override { ui_ = build_snapshot(std::nullopt, true); }
+
+    // A deps change in this frame: this frame already shows Starting (rule 11). UI thread.
+    void show_starting_now() { ui_ = build_snapshot(ResultState::Starting, false); }
+
+    void publish_value(std::uint64_t generation, const std::stop_token& stop, T&& value) {
+        bool post_needed;
+        {
+            std::lock_guard lock(mutex_);
+            if (!may_publish_locked(generation, stop)) return;
+            fresh_.emplace(std::move(value));
+            value_generation_ = generation;
+            post_needed = touch_locked();
+        }
+        if (post_needed) post();
+    }
+    void publish_progress_from(std::uint64_t generation, const std::stop_token& stop,
+                               float fraction, std::string_view text) {
+        publish_progress(generation, stop, fraction, text);
+    }
+
+  protected:
+    End execute(const ErasedJob& job, std::uint64_t generation, std::stop_token stop,
+                bool intrusive, std::exception_ptr& error) override {
+        TypedRun<T> run(*this, generation, std::move(stop), intrusive);
+        struct Current {
+            RunContext* previous = t_current_run;
+            explicit Current(RunContext* run) { t_current_run = run; }
+            ~Current() { t_current_run = previous; }
+        } current(&run);
+        try {
+            static_cast<const TypedJob<T>&>(job).run(run, returned_);
+            return End::Returned;
+        } catch (const Cancelled&) {
+            return End::Cancelled;
+        } catch (...) {
+            error = std::current_exception();
+            return End::Threw;
+        }
+    }
+
+    void take_returned_locked(std::uint64_t generation) override {
+        if (returned_) {
+            fresh_ = std::move(returned_);
+            value_generation_ = generation;
+        }
+        returned_.reset();
+    }
+
+  private:
+    std::shared_ptr<const Snapshot<T>> build_snapshot(std::optional<ResultState> state,
+                                                      bool consume) {
+        auto snapshot = std::make_shared<Snapshot<T>>();
+        {
+            std::lock_guard lock(mutex_);
+            if (consume) {
+                queued_ = false;
+                if (!changed_ && ui_) return ui_;
+                changed_ = false;
+            }
+            if (fresh_) {
+                value_ = std::make_shared<const T>(std::move(*fresh_));
+                fresh_.reset();
+            }
+            snapshot->state = state.value_or(state_);
+            snapshot->value = value_;
+            snapshot->error = error_;
+            snapshot->progress = progress_;
+            snapshot->progress_text = progress_text_;
+            snapshot->stale = value_ && value_generation_ != generation_;
+        }
+        snapshot->control = std::static_pointer_cast<ThreadControl>(
+            std::static_pointer_cast<ThreadHookBase>(shared_from_this()));
+        return snapshot;
+    }
+
+    std::shared_ptr<const Snapshot<T>> ui_;  // UI thread only
+    std::shared_ptr<const T> value_;         // guarded by mutex_
+    std::optional<T> fresh_;                 // a value newer than value_, guarded by mutex_
+    std::optional<T> returned_;  // the driver's, between execute and take_returned_locked
+};
+
+template <class T, class D>
+class ThreadSlot final : public Slot {
+  public:
+    explicit ThreadSlot(std::shared_ptr<Core> core)
+        : Slot(HookKind::Thread, typeid(T)),
+          hook_(std::make_shared<ThreadHook<T>>(std::move(core))) {}
+
+    template <class Make>
+    const std::shared_ptr<const Snapshot<T>>& render(Instance& instance, Make&& make_job, D&& deps,
+                                                     bool intrusive) {
+        if (!mounted_) {
+            mounted_ = true;
+            deps_ = std::move(deps);
+            first_job_ = make_job();
+            intrusive_ = intrusive;
+            instance.after_frame(*this);  // rule 1: start right after the first frame
+        } else if (!(deps_ == deps)) {
+            deps_ = std::move(deps);
+            first_job_.reset();
+            if (hook_->request_run(make_job(), intrusive)) hook_->show_starting_now();
+        }
+        return hook_->ui();
+    }
+
+    void after_frame() override {
+        if (first_job_) hook_->request_run(std::move(first_job_), intrusive_);
+        first_job_.reset();
+    }
+    void unmount() override { hook_->detach(); }
+
+  private:
+    std::shared_ptr<ThreadHook<T>> hook_;
+    D deps_{};
+    bool mounted_ = false;
+    bool intrusive_ = true;
+    std::shared_ptr<const ErasedJob> first_job_;
+};
+
+}  // namespace detail
+
+// Runs `job` on a worker thread after the first frame, and again when `deps` change (the old run
+// is stopped first), and returns this frame's Result. Accepted job forms, chosen at compile time:
+//   T()   T(std::stop_token)   Generator<T>()   Generator<T>(std::stop_token)   T(Job<T>&)
+// (a job returning void gives Result<std::monostate>). The job is copied when the run is
+// requested; retry() re-runs that copy. Worker threads never call ImGui. See the SPEC rules in
+// result.h's comments and README. UI thread, inside a component.
+template <class T = detail::Deduce, class F, class... Ds>
+auto use_thread(F&& job, Deps<Ds...> deps = {}, ThreadOptions options = {}) {
+    using Fn = std::decay_t<F>;
+    using Traits = detail::job_traits<T, Fn>;
+    static_assert(
+        Traits::form != detail::JobForm::Invalid,
+        "use_thread: the job must be callable as one of: T(), T(std::stop_token), "
+        "imhooks::Generator<T>(), imhooks::Generator<T>(std::stop_token), "
+        "T(imhooks::Job<T>&) (for a generic lambda taking Job, name T: use_thread<T>(...))");
+    using V = typename Traits::value_type;
+    using D = Deps<Ds...>;
+    using Slot = detail::ThreadSlot<V, D>;
+    detail::Instance& instance = detail::current_instance("use_thread");
+    auto& slot = instance.slot<Slot>(detail::HookKind::Thread, typeid(V),
+                                     [&] { return std::make_unique<Slot>(instance.core()); });
+    auto make_job = [&]() -> std::shared_ptr<const detail::ErasedJob> {
+        return std::make_shared<const detail::JobImpl<V, Fn, Traits::form>>(std::forward<F>(job));
+    };
+    return Result<V>(slot.render(instance, make_job, std::move(deps), options.intrusive_cancel));
+}
+
+// use_thread(job, options): run once on mount, with options.
+template <class T = detail::Deduce, class F>
+auto use_thread(F&& job, ThreadOptions options) {
+    return use_thread<T>(std::forward<F>(job), Deps<>{}, options);
+}
+
+}  // namespace imhooks

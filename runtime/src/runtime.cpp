@@ -1,0 +1,466 @@
+#include "runtime_impl.h"
+
+#include <imhooks/detail/diagnostics.h>
+#include <imhooks/hook_error.h>
+#include <imhooks/runtime.h>
+
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+namespace imhooks {
+namespace detail {
+
+constinit thread_local Instance* t_current_instance = nullptr;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Clock::time_point from_ticks(std::int64_t ticks) {
+    return Clock::time_point(Clock::duration(ticks));
+}
+
+std::string quoted(const std::string& name) {
+    return "\"" + name + "\"";
+}
+
+}  // namespace
+
+//----------------------------------------------------------------------------------------------
+// Errors
+
+const char* hook_kind_name(HookKind kind) {
+    switch (kind) {
+        case HookKind::State:
+            return "use_state";
+        case HookKind::Ref:
+            return "use_ref";
+        case HookKind::Memo:
+            return "use_memo";
+        case HookKind::Effect:
+            return "use_effect";
+        case HookKind::Thread:
+            return "use_thread";
+    }
+    return "hook";
+}
+
+void throw_outside_component(const char* hook) {
+    throw HookError(std::string("imhooks: ") + hook +
+                    " was called outside a component; call hooks only inside the body of "
+                    "imhooks::component(key, body), between ImGui::NewFrame() and ImGui::Render()");
+}
+
+void Instance::throw_changed(std::size_t index, HookKind kind,
+                             const std::type_info& value_type) const {
+    const std::string now = std::string(hook_kind_name(kind)) + "<" + type_name(value_type) + ">";
+    std::string was;
+    if (index < slots_.size()) {
+        const Slot& slot = *slots_[index];
+        was = std::string(hook_kind_name(slot.kind())) + "<" + type_name(slot.value_type()) + ">";
+        if (was == now) was += " with other dependency types";
+    } else {
+        was = "no hook (the previous frame called " + std::to_string(slots_.size()) + ")";
+    }
+    throw HookError("imhooks: hooks changed between frames in component " + quoted(name_) +
+                    ": slot " + std::to_string(index) + " was " + was + ", now " + now +
+                    "; call the same hooks in the same order every frame (not inside if, loops "
+                    "or after an early return)");
+}
+
+//----------------------------------------------------------------------------------------------
+// Instance
+
+Instance::~Instance() = default;
+
+void Instance::after_frame(Slot& slot) {
+    runtime_.schedule_after_frame(slot);
+}
+
+const std::shared_ptr<Core>& Instance::core() const {
+    return runtime_.core();
+}
+
+void Instance::unmount() noexcept {
+    for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
+        try {
+            (*it)->unmount();
+        } catch (...) {
+            report_error(("a cleanup in component " + quoted(name_) + " threw").c_str(),
+                         std::current_exception());
+        }
+    }
+    while (!slots_.empty()) slots_.pop_back();
+}
+
+Instance& enter_component(ImGuiID id, std::string_view name, long long int_key,
+                          const ComponentOptions& options) {
+    RuntimeImpl* runtime = RuntimeImpl::find(ImGui::GetCurrentContext());
+    if (!runtime)
+        throw HookError("imhooks: component \"" +
+                        std::string(name.empty() ? int_key_name(int_key) : name) +
+                        "\" was rendered without a Runtime; create an imhooks::Runtime after "
+                        "ImGui::CreateContext()");
+    return runtime->enter(id, name, int_key, options);
+}
+
+void leave_component(Instance& instance, bool completed) {
+    t_current_instance = instance.parent_;
+    if (!completed) return;
+    if (!instance.committed_) {
+        instance.committed_ = true;
+    } else if (instance.cursor_ < instance.slots_.size()) {
+        const Slot& missing = *instance.slots_[instance.cursor_];
+        throw HookError("imhooks: hooks changed between frames in component " +
+                        quoted(instance.name_) + ": slot " + std::to_string(instance.cursor_) +
+                        " was " + hook_kind_name(missing.kind()) + "<" +
+                        type_name(missing.value_type()) + ">, now no hook (this frame called " +
+                        std::to_string(instance.cursor_) + " of " +
+                        std::to_string(instance.slots_.size()) +
+                        "); call the same hooks in the same order every frame");
+    }
+}
+
+std::string int_key_name(long long key) {
+    return "#" + std::to_string(key);
+}
+
+//----------------------------------------------------------------------------------------------
+// RuntimeImpl
+
+RuntimeImpl::RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions options)
+    : owner_(owner), context_(context), options_(options), core_(std::make_shared<Core>()) {
+    if (!context_)
+        throw std::invalid_argument(
+            "imhooks::Runtime: no ImGui context; call ImGui::CreateContext() first");
+    if (find(context_))
+        throw std::invalid_argument("imhooks::Runtime: this ImGui context already has a Runtime");
+    if (options_.extra_frames_after_wake < 0)
+        throw std::invalid_argument(
+            "imhooks::Runtime: RuntimeOptions::extra_frames_after_wake must be >= 0");
+    if (options_.unmount_grace.count() < 0)
+        throw std::invalid_argument("imhooks::Runtime: RuntimeOptions::unmount_grace must be >= 0");
+    if (options_.shutdown_timeout.count() < 0)
+        throw std::invalid_argument(
+            "imhooks::Runtime: RuntimeOptions::shutdown_timeout must be >= 0");
+    const std::pair<ImGuiContextHookType, ImGuiContextHookCallback> hooks[] = {
+        {ImGuiContextHookType_NewFramePre, &on_new_frame},
+        {ImGuiContextHookType_EndFramePost, &on_end_frame},
+        {ImGuiContextHookType_Shutdown, &on_shutdown},
+    };
+    for (int i = 0; i < 3; ++i) {
+        ImGuiContextHook hook;
+        hook.Type = hooks[i].first;
+        hook.Callback = hooks[i].second;
+        hook.UserData = this;
+        hook_ids_[i] = ImGui::AddContextHook(context_, &hook);
+    }
+}
+
+RuntimeImpl::~RuntimeImpl() {
+    if (context_)
+        for (ImGuiID id : hook_ids_) ImGui::RemoveContextHook(context_, id);
+    unmount_all();
+    shut_down_threads();
+}
+
+RuntimeImpl* RuntimeImpl::find(ImGuiContext* context) {
+    if (!context) return nullptr;
+    for (const ImGuiContextHook& hook : context->Hooks)
+        if (hook.Callback == &on_new_frame && hook.Type == ImGuiContextHookType_NewFramePre)
+            return static_cast<RuntimeImpl*>(hook.UserData);
+    return nullptr;
+}
+
+void RuntimeImpl::on_new_frame(ImGuiContext*, ImGuiContextHook* hook) {
+    static_cast<RuntimeImpl*>(hook->UserData)->begin_frame();
+}
+void RuntimeImpl::on_end_frame(ImGuiContext*, ImGuiContextHook* hook) {
+    static_cast<RuntimeImpl*>(hook->UserData)->end_frame();
+}
+void RuntimeImpl::on_shutdown(ImGuiContext*, ImGuiContextHook* hook) {
+    auto* self = static_cast<RuntimeImpl*>(hook->UserData);
+    self->unmount_all();
+    self->context_ = nullptr;  // the context is going away: never touch it again
+}
+
+Instance& RuntimeImpl::enter(ImGuiID id, std::string_view name, long long int_key,
+                             const ComponentOptions& options) {
+    auto make_name = [&] { return name.empty() ? int_key_name(int_key) : std::string(name); };
+    if (!in_frame_)
+        throw HookError("imhooks: component \"" + make_name() +
+                        "\" was rendered outside a frame; render components between "
+                        "ImGui::NewFrame() and ImGui::Render()");
+    auto [it, inserted] = instances_.try_emplace(id);
+    if (inserted) {
+        it->second = std::make_unique<Instance>(*this, make_name());
+        it->second->id_ = id;
+    }
+    Instance& instance = *it->second;
+    if (!inserted && instance.last_frame_ == frame_)
+        throw HookError("imhooks: component \"" + make_name() +
+                        "\" was rendered twice in one frame under the same ID stack; give each "
+                        "instance its own key (or PushID around them)");
+    instance.last_frame_ = frame_;
+    instance.last_time_ = frame_time_;
+    instance.window_id_ = context_->CurrentWindow ? context_->CurrentWindow->ID : 0;
+    instance.grace_ = options.unmount_grace;
+    instance.cursor_ = 0;
+    instance.parent_ = t_current_instance;
+    t_current_instance = &instance;
+    return instance;
+}
+
+void RuntimeImpl::begin_frame() {
+    reap_threads();
+    ++frame_;
+    frame_time_ = Clock::now();
+    in_frame_ = true;
+
+    Core& core = *core_;
+    // Clear dirty before taking the queue: a post racing with us then leaves dirty set.
+    const bool woken = core.dirty_.exchange(false, std::memory_order_acq_rel);
+    std::int64_t timed = core.timed_frame_ns_.load(std::memory_order_relaxed);
+    if (timed != 0 && from_ticks(timed) <= frame_time_)
+        core.timed_frame_ns_.compare_exchange_strong(timed, 0, std::memory_order_relaxed);
+    if (woken)
+        core.extra_frames_.store(options_.extra_frames_after_wake, std::memory_order_relaxed);
+    else if (core.extra_frames_.load(std::memory_order_relaxed) > 0)
+        core.extra_frames_.fetch_sub(1, std::memory_order_relaxed);
+
+    std::vector<std::shared_ptr<Updatable>> updates;
+    {
+        std::lock_guard lock(core.mutex_);
+        updates.swap(core.queue_);
+    }
+    for (auto& update : updates) {
+        try {
+            update->apply();
+        } catch (...) {
+            report_error("applying an update failed", std::current_exception());
+        }
+    }
+    updates_applied_ += updates.size();
+}
+
+bool RuntimeImpl::keep_unrendered(const Instance& instance) {
+    // A collapsed or hidden window that was still submitted keeps its components alive.
+    for (ImGuiWindow* window = ImGui::FindWindowByID(instance.window_id_); window;
+         window = window->ParentWindow) {
+        if (window->Active) {
+            if (window->Collapsed || window->Hidden || window->SkipItems) return true;
+            break;
+        }
+    }
+    const auto grace = instance.grace_.value_or(options_.unmount_grace);
+    if (grace.count() > 0) {
+        const Clock::time_point deadline = instance.last_time_ + grace;
+        if (frame_time_ < deadline) {
+            // Make sure a frame comes to unmount it once the grace period is over.
+            request_frame_in(std::chrono::ceil<std::chrono::milliseconds>(deadline - frame_time_));
+            return true;
+        }
+    }
+    return false;
+}
+
+void RuntimeImpl::end_frame() {
+    // Unmount first (their cleanups run before this frame's new effects), then after-frame work.
+    for (auto it = instances_.begin(); it != instances_.end();) {
+        if (it->second->last_frame_ != frame_ && !keep_unrendered(*it->second)) {
+            std::unique_ptr<Instance> gone = std::move(it->second);
+            it = instances_.erase(it);
+            gone->unmount();
+        } else {
+            ++it;
+        }
+    }
+    std::vector<Slot*> work;
+    work.swap(after_frame_);
+    for (Slot* slot : work) {
+        try {
+            slot->after_frame();
+        } catch (...) {
+            report_error("an effect threw after the frame", std::current_exception());
+        }
+    }
+    in_frame_ = false;
+}
+
+void RuntimeImpl::unmount_all() {
+    after_frame_.clear();
+    auto instances = std::move(instances_);
+    instances_.clear();
+    for (auto& [id, instance] : instances) instance->unmount();
+}
+
+void RuntimeImpl::reap_threads() {
+    Core& core = *core_;
+    std::vector<std::shared_ptr<Core::Thread>> finished;
+    {
+        std::lock_guard lock(core.threads_mutex_);
+        if (core.threads_done_ == 0) return;
+        for (auto it = core.threads_.begin(); it != core.threads_.end();) {
+            if ((*it)->done) {
+                finished.push_back(std::move(*it));
+                it = core.threads_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        core.threads_done_ = 0;
+    }
+    // Each has finished its work; join only waits for the thread's exit.
+    for (auto& thread : finished) thread->handle.join();
+}
+
+void RuntimeImpl::shut_down_threads() {
+    Core& core = *core_;
+    {
+        std::lock_guard lock(core.waker_mutex_);
+        core.waker_ = nullptr;
+    }
+    std::list<std::shared_ptr<Core::Thread>> threads;
+    {
+        std::unique_lock lock(core.threads_mutex_);
+        core.closed_.store(true, std::memory_order_release);
+        core.threads_cv_.wait_for(lock, options_.shutdown_timeout, [&] {
+            return std::all_of(core.threads_.begin(), core.threads_.end(),
+                               [](const auto& thread) { return thread->done; });
+        });
+        threads.swap(core.threads_);
+        core.threads_done_ = 0;
+    }
+    std::size_t detached = 0;
+    for (auto& thread : threads) {
+        bool done;
+        {
+            std::lock_guard lock(core.threads_mutex_);
+            done = thread->done;
+        }
+        if (done) {
+            thread->handle.join();
+        } else {
+            thread->handle.detach();  // it owns everything it touches through shared pointers
+            ++detached;
+        }
+    }
+    if (detached)
+        std::fprintf(stderr,
+                     "imhooks: %zu job(s) still running %lld ms after their stop was requested at "
+                     "Runtime shutdown; detached them (their results are discarded)\n",
+                     detached, static_cast<long long>(options_.shutdown_timeout.count()));
+    std::lock_guard lock(core.mutex_);
+    core.queue_.clear();
+}
+
+RuntimeStats RuntimeImpl::stats() const {
+    RuntimeStats stats;
+    stats.frames = frame_;
+    stats.wakes = core_->wakes_.load(std::memory_order_relaxed);
+    stats.mounted = instances_.size();
+    stats.threads_started = core_->threads_started_.load(std::memory_order_relaxed);
+    stats.updates_applied = updates_applied_;
+    std::lock_guard lock(core_->threads_mutex_);
+    for (const auto& thread : core_->threads_) stats.live_threads += thread->done ? 0 : 1;
+    return stats;
+}
+
+void RuntimeImpl::for_each_component(const std::function<void(const ComponentInfo&)>& visit) const {
+    for (const auto& [id, instance] : instances_) {
+        ComponentInfo info;
+        info.id = id;
+        info.window_id = instance->window_id_;
+        info.name = instance->name_;
+        info.hooks = instance->slots_.size();
+        info.last_frame = instance->last_frame_;
+        visit(info);
+    }
+}
+
+bool RuntimeImpl::wait(std::chrono::milliseconds timeout) {
+    Core& core = *core_;
+    const Clock::time_point deadline = Clock::now() + timeout;
+    std::unique_lock lock(core.mutex_);
+    while (!core.needs_frame()) {
+        Clock::time_point until = deadline;
+        if (const std::int64_t timed = core.timed_frame_ns_.load(std::memory_order_relaxed))
+            until = std::min(until, from_ticks(timed));
+        if (Clock::now() >= deadline) return false;
+        core.wake_cv_.wait_until(lock, until);
+    }
+    return true;
+}
+
+void RuntimeImpl::set_waker(std::function<void()> waker) {
+    std::lock_guard lock(core_->waker_mutex_);
+    core_->waker_ = std::move(waker);
+    core_->waker_failed_ = false;
+}
+
+void RuntimeImpl::request_frame_in(std::chrono::milliseconds delay) {
+    const std::int64_t at =
+        (Clock::now() + std::max(delay, std::chrono::milliseconds(0))).time_since_epoch().count();
+    std::int64_t current = core_->timed_frame_ns_.load(std::memory_order_relaxed);
+    while ((current == 0 || at < current) &&
+           !core_->timed_frame_ns_.compare_exchange_weak(current, at, std::memory_order_relaxed)) {
+    }
+    { std::lock_guard lock(core_->mutex_); }
+    core_->wake_cv_.notify_all();  // waiters recompute their deadline
+}
+
+std::optional<Clock::time_point> RuntimeImpl::next_timed_frame() const {
+    const std::int64_t timed = core_->timed_frame_ns_.load(std::memory_order_relaxed);
+    if (timed == 0) return std::nullopt;
+    return from_ticks(timed);
+}
+
+}  // namespace detail
+
+//----------------------------------------------------------------------------------------------
+// Runtime
+
+Runtime::Runtime(ImGuiContext* context, RuntimeOptions options)
+    : impl_(std::make_unique<detail::RuntimeImpl>(
+          *this, context ? context : ImGui::GetCurrentContext(), options)) {}
+
+Runtime::~Runtime() = default;
+
+Runtime* Runtime::current() {
+    detail::RuntimeImpl* impl = detail::RuntimeImpl::find(ImGui::GetCurrentContext());
+    return impl ? &impl->owner() : nullptr;
+}
+
+void Runtime::set_waker(std::function<void()> waker) {
+    impl_->set_waker(std::move(waker));
+}
+bool Runtime::needs_frame() const {
+    return impl_->needs_frame();
+}
+bool Runtime::wait(std::chrono::milliseconds timeout) {
+    return impl_->wait(timeout);
+}
+void Runtime::request_frame() {
+    impl_->core()->request_frame();
+}
+void Runtime::request_frame_in(std::chrono::milliseconds delay) {
+    impl_->request_frame_in(delay);
+}
+std::optional<std::chrono::steady_clock::time_point> Runtime::next_timed_frame() const {
+    return impl_->next_timed_frame();
+}
+RuntimeStats Runtime::stats() const {
+    return impl_->stats();
+}
+const RuntimeOptions& Runtime::options() const {
+    return impl_->options();
+}
+void Runtime::for_each_component(const std::function<void(const ComponentInfo&)>& visit) const {
+    impl_->for_each_component(visit);
+}
+
+}  // namespace imhooks

@@ -1,0 +1,66 @@
+// The runtime's UI-thread side: instances, frame phases, after-frame work.
+#pragma once
+
+#include <imhooks/detail/core.h>
+#include <imhooks/detail/instance.h>
+#include <imhooks/runtime.h>
+
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <chrono>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace imhooks::detail {
+
+class RuntimeImpl {
+  public:
+    RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions options);
+    ~RuntimeImpl();
+
+    static RuntimeImpl* find(ImGuiContext* context);
+    Runtime& owner() { return owner_; }
+
+    Instance& enter(ImGuiID id, std::string_view name, long long int_key,
+                    const ComponentOptions& options);
+    void schedule_after_frame(Slot& slot) { after_frame_.push_back(&slot); }
+
+    const std::shared_ptr<Core>& core() const { return core_; }
+    const RuntimeOptions& options() const { return options_; }
+    RuntimeStats stats() const;
+    void for_each_component(const std::function<void(const ComponentInfo&)>& visit) const;
+    bool wait(std::chrono::milliseconds timeout);
+    void set_waker(std::function<void()> waker);
+    bool needs_frame() const { return core_->needs_frame(); }
+    void request_frame_in(std::chrono::milliseconds delay);
+    std::optional<std::chrono::steady_clock::time_point> next_timed_frame() const;
+
+  private:
+    static void on_new_frame(ImGuiContext* context, ImGuiContextHook* hook);
+    static void on_end_frame(ImGuiContext* context, ImGuiContextHook* hook);
+    static void on_shutdown(ImGuiContext* context, ImGuiContextHook* hook);
+
+    void begin_frame();
+    void end_frame();
+    bool keep_unrendered(const Instance& instance);
+    void unmount_all();
+    void reap_threads();
+    void shut_down_threads();
+
+    Runtime& owner_;
+    ImGuiContext* context_;
+    RuntimeOptions options_;
+    std::shared_ptr<Core> core_;
+    ImGuiID hook_ids_[3] = {};
+
+    std::unordered_map<ImGuiID, std::unique_ptr<Instance>> instances_;
+    std::vector<Slot*> after_frame_;
+    std::size_t frame_ = 0;
+    std::chrono::steady_clock::time_point frame_time_{};
+    std::size_t updates_applied_ = 0;
+    bool in_frame_ = false;
+};
+
+}  // namespace imhooks::detail
