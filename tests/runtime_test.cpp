@@ -1,0 +1,539 @@
+// The runtime's rules: instances, slots, frames, wake-ups, unmount, misuse errors.
+#include "support.h"
+
+#include <imhooks/headless.h>
+#include <imhooks/imhooks.h>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace imhooks;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string hook_error_of(Headless& ui, const Headless::Body& body) {
+    try {
+        ui.frame(body);
+    } catch (const HookError& e) {
+        ImGui::Render();  // the frame was interrupted by the exception
+        return e.what();
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("state survives frames") {
+    Headless ui;
+    int seen = -1;
+    auto body = [&] {
+        component("counter", [&] {
+            auto [count, set_count] = use_state(0);
+            seen = count;
+            set_count(count + 1);
+        });
+    };
+    ui.frames(5, body);
+    CHECK(seen == 4);
+}
+
+TEST_CASE("two instances of one component keep separate state") {
+    Headless ui;
+    std::vector<int> seen(2);
+    auto counter = [&](int index, int step) {
+        auto [count, set_count] = use_state(0);
+        seen[index] = count;
+        set_count(count + step);
+    };
+    auto body = [&] {
+        component("a", [&] { counter(0, 1); });
+        component("b", [&] { counter(1, 10); });
+    };
+    ui.frames(4, body);
+    CHECK(seen[0] == 3);
+    CHECK(seen[1] == 30);
+}
+
+TEST_CASE("integer keys and ID scopes make distinct instances") {
+    Headless ui;
+    std::vector<int> seen;
+    auto body = [&] {
+        seen.clear();
+        for (int i = 0; i < 3; ++i)
+            component(i, [&] {
+                auto [value, set_value] = use_state(i * 100);
+                seen.push_back(value);
+            });
+    };
+    ui.frames(2, body);
+    CHECK(seen == std::vector<int>{0, 100, 200});
+}
+
+TEST_CASE("a state change shows from the next frame, not the current one") {
+    Headless ui;
+    std::vector<int> seen;
+    auto body = [&] {
+        component("c", [&] {
+            auto [value, set_value] = use_state(1);
+            seen.push_back(value);
+            if (value == 1) set_value(2);
+            seen.push_back(value);  // unchanged within the frame
+        });
+    };
+    ui.frames(2, body);
+    CHECK(seen == std::vector<int>{1, 1, 2, 2});
+}
+
+TEST_CASE("the updater form composes concurrent increments from many threads") {
+    Headless ui;
+    Setter<int> set;
+    int seen = 0;
+    auto body = [&] {
+        component("c", [&] {
+            auto [value, set_value] = use_state(0);
+            set = set_value;
+            seen = value;
+        });
+    };
+    ui.frame(body);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([set] {
+            for (int i = 0; i < 1000; ++i) set([](int n) { return n + 1; });
+        });
+    for (auto& thread : threads) thread.join();
+    ui.frame(body);
+    CHECK(seen == 4000);
+}
+
+TEST_CASE(
+    "a setter from another thread shows on a later frame and wakes the waker once per burst") {
+    Headless ui;
+    std::atomic<int> wakes{0};
+    ui.runtime().set_waker([&] { ++wakes; });
+    Setter<int> set;
+    int seen = -1;
+    auto body = [&] {
+        component("c", [&] {
+            auto [value, set_value] = use_state(0);
+            set = set_value;
+            seen = value;
+        });
+    };
+    ui.frame(body);
+    ui.settle(body);
+    REQUIRE_FALSE(ui.runtime().needs_frame());
+    const int wakes_before = wakes.load();
+
+    std::thread worker([set] {
+        for (int i = 1; i <= 50; ++i) set(i);
+    });
+    worker.join();
+    CHECK(wakes.load() == wakes_before + 1);  // one burst, one wake
+    CHECK(ui.runtime().needs_frame());
+    CHECK(ui.runtime().wait(0ms));
+    CHECK(seen == 0);
+    ui.frame(body);
+    CHECK(seen == 50);
+}
+
+TEST_CASE("an unchanged value requests no frame") {
+    Headless ui;
+    std::atomic<int> wakes{0};
+    ui.runtime().set_waker([&] { ++wakes; });
+    Setter<std::string> set;
+    auto body = [&] {
+        component("c", [&] {
+            auto [value, set_value] = use_state("same");
+            set = set_value;
+        });
+    };
+    ui.frame(body);
+    ui.settle(body);
+    REQUIRE_FALSE(ui.runtime().needs_frame());
+    const int before = wakes.load();
+    set("same");
+    set([](const std::string& s) { return s; });
+    CHECK_FALSE(ui.runtime().needs_frame());
+    CHECK(wakes.load() == before);
+    CHECK_FALSE(ui.runtime().wait(20ms));
+}
+
+TEST_CASE("after a wake the runtime asks for the configured extra frames, then none") {
+    RuntimeOptions options;
+    options.extra_frames_after_wake = 2;
+    Headless ui({800, 600}, options);
+    Setter<int> set;
+    auto body = [&] {
+        component("c", [&] {
+            auto [value, set_value] = use_state(0);
+            set = set_value;
+        });
+    };
+    ui.frame(body);
+    ui.settle(body);
+    REQUIRE_FALSE(ui.runtime().needs_frame());
+    set(7);
+    CHECK(ui.settle(body) == 3);  // the frame showing the change + 2 extra
+    CHECK_FALSE(ui.runtime().needs_frame());
+}
+
+TEST_CASE("use_ref keeps a value across frames and never requests a frame") {
+    Headless ui;
+    int seen = 0;
+    auto body = [&] {
+        component("c", [&] {
+            int& ref = use_ref(10);
+            seen = ref;
+            ++ref;
+        });
+    };
+    ui.frame(body);
+    ui.settle(body);
+    const std::size_t frames = ui.frames();
+    ui.frame(body);
+    CHECK(seen == 10 + static_cast<int>(frames));
+    CHECK_FALSE(ui.runtime().needs_frame());
+}
+
+TEST_CASE("use_memo recomputes only when deps change") {
+    Headless ui;
+    int computations = 0;
+    int input = 1;
+    int seen = 0;
+    auto body = [&] {
+        component("c", [&] {
+            seen = use_memo(
+                [&] {
+                    ++computations;
+                    return input * 2;
+                },
+                deps(input));
+        });
+    };
+    ui.frames(3, body);
+    CHECK(computations == 1);
+    CHECK(seen == 2);
+    input = 5;
+    ui.frames(3, body);
+    CHECK(computations == 2);
+    CHECK(seen == 10);
+}
+
+TEST_CASE("effects run after the frame, cleanup before the next effect and at unmount") {
+    Headless ui;
+    std::vector<std::string> log;
+    int dep = 1;
+    bool show = true;
+    auto body = [&] {
+        if (!show) return;
+        component("c", [&] {
+            use_effect(
+                [&, d = dep] {
+                    log.push_back("effect " + std::to_string(d));
+                    return [&, d] { log.push_back("cleanup " + std::to_string(d)); };
+                },
+                deps(dep));
+            log.push_back("render");
+        });
+    };
+    ui.frame(body);
+    CHECK(log == std::vector<std::string>{"render", "effect 1"});
+    ui.frame(body);
+    CHECK(log == std::vector<std::string>{"render", "effect 1", "render"});
+    dep = 2;
+    ui.frame(body);
+    CHECK(log == std::vector<std::string>{"render", "effect 1", "render", "render", "cleanup 1",
+                                          "effect 2"});
+    show = false;
+    ui.frame(body);
+    CHECK(log.back() == "cleanup 2");
+    CHECK(log.size() == 7);
+}
+
+TEST_CASE("deps() runs an effect once, on mount") {
+    Headless ui;
+    int runs = 0;
+    auto body = [&] { component("c", [&] { use_effect([&] { ++runs; }, deps()); }); };
+    ui.frames(5, body);
+    CHECK(runs == 1);
+}
+
+TEST_CASE("a component not rendered in a frame is unmounted and starts fresh when it returns") {
+    Headless ui;
+    bool show = true;
+    int seen = -1;
+    auto body = [&] {
+        if (show)
+            component("c", [&] {
+                auto [value, set_value] = use_state(0);
+                seen = value;
+                if (value < 3) set_value(value + 1);
+            });
+    };
+    ui.frames(4, body);
+    CHECK(seen == 3);
+    show = false;
+    ui.frame(body);
+    CHECK(ui.runtime().stats().mounted == 0);
+    show = true;
+    ui.frame(body);
+    CHECK(seen == 0);
+}
+
+TEST_CASE("a collapsed window keeps its components") {
+    Headless ui;
+    int seen = -1;
+    bool collapse = false;
+    auto body = [&] {
+        ImGui::SetNextWindowPos({10, 10});
+        ImGui::SetNextWindowSize({300, 200});
+        ImGui::SetNextWindowCollapsed(collapse);
+        if (ImGui::Begin("Panel")) {
+            component("c", [&] {
+                auto [value, set_value] = use_state(0);
+                seen = value;
+                if (value < 5) set_value(value + 1);
+            });
+        }
+        ImGui::End();
+    };
+    ui.frames(8, body);
+    REQUIRE(seen == 5);
+    collapse = true;
+    ui.frames(3, body);
+    CHECK(ui.runtime().stats().mounted == 1);
+    collapse = false;
+    seen = -1;
+    ui.frames(2, body);
+    CHECK(seen == 5);
+}
+
+TEST_CASE("a closed window unmounts its components") {
+    Headless ui;
+    bool open = true;
+    auto body = [&] {
+        if (!open) return;
+        ImGui::Begin("Panel");
+        component("c", [&] { use_state(0); });
+        ImGui::End();
+    };
+    ui.frames(3, body);
+    CHECK(ui.runtime().stats().mounted == 1);
+    open = false;
+    ui.frame(body);
+    CHECK(ui.runtime().stats().mounted == 0);
+}
+
+TEST_CASE("the grace period keeps state across a short absence, then unmounts") {
+    RuntimeOptions options;
+    options.unmount_grace = 200ms;
+    Headless ui({800, 600}, options);
+    bool show = true;
+    int seen = -1;
+    auto body = [&] {
+        if (show)
+            component("tab", [&] {
+                auto [value, set_value] = use_state(0);
+                seen = value;
+                if (value < 2) set_value(value + 1);
+            });
+    };
+    ui.frames(3, body);
+    REQUIRE(seen == 2);
+    show = false;
+    ui.frame(body);
+    CHECK(ui.runtime().stats().mounted == 1);  // within the grace period
+    show = true;
+    ui.frame(body);
+    CHECK(seen == 2);  // state kept
+    show = false;
+    ui.frame(body);
+    // The runtime asks for a frame at the end of the grace period, so the unmount happens even in
+    // an app that renders only on demand.
+    REQUIRE(ui.runtime().next_timed_frame().has_value());
+    CHECK(ui.runtime().wait(5s));
+    ui.frame(body);
+    CHECK(ui.runtime().stats().mounted == 0);
+}
+
+TEST_CASE("a per-component grace period overrides the runtime's") {
+    Headless ui;  // runtime grace: zero
+    bool show = true;
+    auto body = [&] {
+        if (show)
+            component(
+                "tab", [&] { use_state(0); }, ComponentOptions{.unmount_grace = 10s});
+    };
+    ui.frame(body);
+    show = false;
+    ui.frames(3, body);
+    CHECK(ui.runtime().stats().mounted == 1);
+}
+
+TEST_CASE("a changed hook type raises HookError naming the component, the slot and both hooks") {
+    Headless ui;
+    bool swap = false;
+    auto body = [&] {
+        component("panel", [&] {
+            use_state(1);
+            if (swap)
+                use_memo([] { return 2.0; }, deps());
+            else
+                use_state(2);
+        });
+    };
+    ui.frame(body);
+    swap = true;
+    const std::string message = hook_error_of(ui, body);
+    CHECK_THAT(message, Catch::Contains("\"panel\"") && Catch::Contains("slot 1") &&
+                            Catch::Contains("use_state<int>") &&
+                            Catch::Contains("use_memo<double>"));
+}
+
+TEST_CASE("a changed value type of one hook kind raises HookError") {
+    Headless ui;
+    bool swap = false;
+    auto body = [&] {
+        component("panel", [&] {
+            if (swap)
+                use_state(std::string("x"));
+            else
+                use_state(1);
+        });
+    };
+    ui.frame(body);
+    swap = true;
+    const std::string message = hook_error_of(ui, body);
+    CHECK_THAT(message, Catch::Contains("slot 0") && Catch::Contains("use_state<int>") &&
+                            Catch::Contains("use_state<std::string>"));
+}
+
+TEST_CASE("calling fewer or more hooks than the previous frame raises HookError") {
+    Headless ui;
+    int hooks = 2;
+    auto body = [&] {
+        component("panel", [&] {
+            for (int i = 0; i < hooks; ++i) use_ref(i);
+        });
+    };
+    ui.frame(body);
+    hooks = 1;
+    CHECK_THAT(hook_error_of(ui, body), Catch::Contains("slot 1 was use_ref<int>, now no hook"));
+    hooks = 3;
+    CHECK_THAT(hook_error_of(ui, body), Catch::Contains("slot 2 was no hook"));
+    hooks = 2;
+    CHECK(hook_error_of(ui, body).empty());  // the stored state survived the errors
+}
+
+TEST_CASE("a hook outside a component raises HookError") {
+    Headless ui;
+    const std::string message = hook_error_of(ui, [] { use_state(0); });
+    CHECK_THAT(message, Catch::Contains("use_state") && Catch::Contains("outside a component"));
+}
+
+TEST_CASE("one key rendered twice in a frame raises HookError") {
+    Headless ui;
+    const std::string message = hook_error_of(ui, [] {
+        component("row", [] {});
+        component("row", [] {});
+    });
+    CHECK_THAT(message, Catch::Contains("\"row\"") && Catch::Contains("twice"));
+}
+
+TEST_CASE("the same key under different ID scopes is two instances") {
+    Headless ui;
+    CHECK(hook_error_of(ui, [] {
+              ImGui::PushID("left");
+              component("row", [] {});
+              ImGui::PopID();
+              ImGui::PushID("right");
+              component("row", [] {});
+              ImGui::PopID();
+          }).empty());
+    CHECK(ui.runtime().stats().mounted == 2);
+}
+
+TEST_CASE("a component without a Runtime raises HookError") {
+    ImGuiContext* context = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = {100, 100};
+    unsigned char* pixels;
+    int w, h;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    ImGui::NewFrame();
+    CHECK_THROWS_WITH(component("lonely", [] {}), Catch::Contains("without a Runtime"));
+    ImGui::Render();
+    ImGui::DestroyContext(context);
+}
+
+TEST_CASE("a second Runtime on one context is refused") {
+    Headless ui;
+    CHECK_THROWS_AS(Runtime(ui.context()), std::invalid_argument);
+    CHECK(Runtime::current() == &ui.runtime());
+}
+
+TEST_CASE("an exception in a component body leaves ImGui's ID stack balanced") {
+    Headless ui;
+    ui.frame([] {
+        ImGui::Begin("w");
+        const ImGuiID before = ImGui::GetID("probe");
+        CHECK_THROWS_AS(component("bad", [] { throw std::runtime_error("boom"); }),
+                        std::runtime_error);
+        CHECK(ImGui::GetID("probe") == before);
+        ImGui::End();
+    });
+}
+
+TEST_CASE("wait returns at once when a frame is needed and times out otherwise") {
+    Headless ui;
+    CHECK(ui.runtime().wait(0ms));  // the first frame is always needed
+    ui.settle({});
+    CHECK_FALSE(ui.runtime().needs_frame());
+    CHECK_FALSE(ui.runtime().wait(10ms));
+    std::thread waker([&] { ui.runtime().request_frame(); });
+    CHECK(ui.runtime().wait(10s));
+    waker.join();
+}
+
+TEST_CASE("a waker that throws is reported, not propagated") {
+    Headless ui;
+    ui.settle({});
+    ui.runtime().set_waker([] { throw std::runtime_error("display gone"); });
+    CHECK_NOTHROW(ui.runtime().request_frame());
+    CHECK(ui.runtime().needs_frame());
+}
+
+TEST_CASE("the headless harness clicks a button by its label") {
+    Headless ui;
+    int clicks = 0;
+    int shown = 0;
+    auto body = [&] {
+        ImGui::Begin("Counter");
+        component("counter", [&] {
+            auto [count, set_count] = use_state(0);
+            shown = count;
+            if (ImGui::Button("Increment")) {
+                ++clicks;
+                set_count(count + 1);
+            }
+        });
+        if (ImGui::Button("Reset window button")) clicks += 100;
+        ImGui::End();
+    };
+    ui.frames(2, body);
+    ui.click("Increment", body);
+    ui.click("Increment", body);
+    ui.frame(body);
+    CHECK(clicks == 2);
+    CHECK(shown == 2);
+    ui.click("Reset window button", body);
+    CHECK(clicks == 102);
+    CHECK_THROWS_WITH(ui.click("Nope", body), Catch::Contains("\"Nope\""));
+}
