@@ -1,0 +1,31 @@
+# Package test: installs this build into a prefix inside the build tree, then configures, builds and
+# runs tests/consumer/ (a separate project that uses find_package(imhooks)) against it.
+# Included from tests/CMakeLists.txt.
+if(NOT TARGET imhooks)
+    return()
+endif()
+
+# The consumer links the installed libimhooks.a: it needs the same sanitizer runtime.
+set(IMHOOKS_CONSUMER_FLAGS "")
+if(SAN STREQUAL "thread")
+    set(IMHOOKS_CONSUMER_FLAGS "-fsanitize=thread")
+elseif(SAN STREQUAL "address")
+    set(IMHOOKS_CONSUMER_FLAGS "-fsanitize=address,undefined")
+endif()
+
+add_test(NAME consumer_find_package
+    COMMAND ${CMAKE_COMMAND}
+        -D BUILD_DIR=${PROJECT_BINARY_DIR}
+        -D CONFIG=$<CONFIG>
+        -D SOURCE_DIR=${CMAKE_CURRENT_LIST_DIR}/consumer
+        -D WORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/consumer
+        -D GENERATOR=${CMAKE_GENERATOR}
+        -D CXX_COMPILER=${CMAKE_CXX_COMPILER}
+        -D C_COMPILER=${CMAKE_C_COMPILER}
+        -D FLAGS=${IMHOOKS_CONSUMER_FLAGS}
+        -P ${CMAKE_CURRENT_LIST_DIR}/consumer/run.cmake)
+set_tests_properties(consumer_find_package PROPERTIES
+    LABELS "package"
+    TIMEOUT 300
+    # Installs into and builds in its own directory; never two at once.
+    RESOURCE_LOCK imhooks_consumer_prefix)
