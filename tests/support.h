@@ -3,7 +3,10 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
+#include <filesystem>
 #include <mutex>
+#include <thread>
 
 namespace imhooks::test {
 
@@ -14,10 +17,9 @@ constexpr std::chrono::seconds kTimeout{
 class Event {
   public:
     void set() {
-        {
-            std::lock_guard lock(mutex_);
-            set_ = true;
-        }
+        // Notify under the lock: a waiter that returns may destroy the event right after.
+        std::lock_guard lock(mutex_);
+        set_ = true;
         cv_.notify_all();
     }
     bool wait(std::chrono::milliseconds timeout = kTimeout) {
@@ -34,5 +36,24 @@ class Event {
     std::condition_variable cv_;
     bool set_ = false;
 };
+
+// Threads of this process, from /proc/self/task.
+inline std::size_t thread_count() {
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry :
+         std::filesystem::directory_iterator("/proc/self/task"))
+        ++count;
+    return count;
+}
+
+// Polls until fewer than `count` threads are left, bounded by kTimeout.
+inline bool thread_count_drops_below(std::size_t count) {
+    const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+    while (thread_count() >= count) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+}
 
 }  // namespace imhooks::test

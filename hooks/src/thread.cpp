@@ -63,7 +63,8 @@ void RunContext::sleep_for(std::chrono::nanoseconds duration) {
 //----------------------------------------------------------------------------------------------
 // ThreadHookBase
 
-bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job, bool intrusive) {
+bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job, bool intrusive,
+                                 bool show_starting) {
     std::stop_source previous;
     bool post_needed;
     bool spawn;
@@ -83,6 +84,7 @@ bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job, bool intr
         progress_.reset();
         progress_text_.clear();
         post_needed = touch_locked();
+        if (show_starting) show_starting_locked();
         spawn = !std::exchange(driver_active_, true);
     }
     previous.request_stop();  // outside the lock: it runs the job's stop callbacks

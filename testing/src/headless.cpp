@@ -2,6 +2,7 @@
 
 #include <imgui_internal.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -52,7 +53,11 @@ bool Headless::frame_until(const Body& body, const std::function<bool()>& done,
         if (done()) return true;
         const auto now = std::chrono::steady_clock::now();
         if (now >= deadline) return false;
-        runtime_->wait(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+        // Wake for the runtime, and every few milliseconds to look at done() again: it may
+        // depend on something (a test's event) that does not request a frame.
+        runtime_->wait(
+            std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now),
+                     std::chrono::milliseconds(5)));
     }
 }
 

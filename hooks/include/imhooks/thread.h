@@ -202,15 +202,21 @@ class ThreadHook final : public ThreadHookBase {
 
     // The snapshot the UI shows this frame. UI thread.
     const std::shared_ptr<const Snapshot<T>>& ui() {
-        if (!ui_) ui_ = build_snapshot(ResultState::Initial, false);
+        if (!ui_) {
+            std::lock_guard lock(mutex_);
+            ui_ = snapshot_locked(ResultState::Initial);
+        }
         return ui_;
     }
 
     // Frame start: turn the pending changes into a new snapshot. UI thread.
-    void apply() override { ui_ = build_snapshot(std::nullopt, true); }
-
-    // A deps change in this frame: this frame already shows Starting (rule 11). UI thread.
-    void show_starting_now() { ui_ = build_snapshot(ResultState::Starting, false); }
+    void apply() override {
+        std::lock_guard lock(mutex_);
+        queued_ = false;
+        if (!changed_) return;
+        changed_ = false;
+        ui_ = snapshot_locked(std::nullopt);
+    }
 
     void publish_value(std::uint64_t generation, const std::stop_token& stop, T&& value) {
         bool post_needed;
@@ -248,6 +254,8 @@ class ThreadHook final : public ThreadHookBase {
         }
     }
 
+    void show_starting_locked() override { ui_ = snapshot_locked(ResultState::Starting); }
+
     void take_returned_locked(std::uint64_t generation) override {
         if (returned_) {
             fresh_ = std::move(returned_);
@@ -257,27 +265,19 @@ class ThreadHook final : public ThreadHookBase {
     }
 
   private:
-    std::shared_ptr<const Snapshot<T>> build_snapshot(std::optional<ResultState> state,
-                                                      bool consume) {
-        auto snapshot = std::make_shared<Snapshot<T>>();
-        {
-            std::lock_guard lock(mutex_);
-            if (consume) {
-                queued_ = false;
-                if (!changed_ && ui_) return ui_;
-                changed_ = false;
-            }
-            if (fresh_) {
-                value_ = std::make_shared<const T>(std::move(*fresh_));
-                fresh_.reset();
-            }
-            snapshot->state = state.value_or(state_);
-            snapshot->value = value_;
-            snapshot->error = error_;
-            snapshot->progress = progress_;
-            snapshot->progress_text = progress_text_;
-            snapshot->stale = value_ && value_generation_ != generation_;
+    // Under mutex_: a snapshot of the pending state (`state` overrides the state shown).
+    std::shared_ptr<const Snapshot<T>> snapshot_locked(std::optional<ResultState> state) {
+        if (fresh_) {
+            value_ = std::make_shared<const T>(std::move(*fresh_));
+            fresh_.reset();
         }
+        auto snapshot = std::make_shared<Snapshot<T>>();
+        snapshot->state = state.value_or(state_);
+        snapshot->value = value_;
+        snapshot->error = error_;
+        snapshot->progress = progress_;
+        snapshot->progress_text = progress_text_;
+        snapshot->stale = value_ && value_generation_ != generation_;
         snapshot->control = std::static_pointer_cast<ThreadControl>(
             std::static_pointer_cast<ThreadHookBase>(shared_from_this()));
         return snapshot;
@@ -308,7 +308,7 @@ class ThreadSlot final : public Slot {
         } else if (!(deps_ == deps)) {
             deps_ = std::move(deps);
             first_job_.reset();
-            if (hook_->request_run(make_job(), intrusive)) hook_->show_starting_now();
+            hook_->request_run(make_job(), intrusive, /*show_starting=*/true);
         }
         return hook_->ui();
     }

@@ -42,8 +42,9 @@ class Headless {
     void frame(const Body& body);
     // `count` frames.
     void frames(int count, const Body& body);
-    // Renders frames until done() is true (checked after each frame), waiting between frames
-    // for the runtime to need one (Runtime::wait). False on timeout.
+    // Renders frames until done() is true (checked after each frame). Between frames it waits
+    // for the runtime to need one (Runtime::wait), at most 5 ms, so a condition that no frame
+    // request announces is seen too. False on timeout.
     bool frame_until(const Body& body, const std::function<bool()>& done,
                      std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // Renders frames while the runtime asks for them (at most `max_frames`); returns how many.

@@ -36,9 +36,12 @@ class ThreadHookBase : public ThreadControl,
   public:
     explicit ThreadHookBase(std::shared_ptr<Core> core) : core_(std::move(core)) {}
 
-    // Requests a new run of `job` (nullptr: the current job again). UI thread or any thread.
-    // Returns false when nothing was requested (detached, or no job yet).
-    bool request_run(std::shared_ptr<const ErasedJob> job, bool intrusive);
+    // Requests a new run of `job` (nullptr: the current job again). Any thread; with
+    // `show_starting` (UI thread only) the UI's snapshot shows Starting at once, before any
+    // worker can publish (rule 11). Returns false when nothing was requested (detached, or no
+    // job yet).
+    bool request_run(std::shared_ptr<const ErasedJob> job, bool intrusive,
+                     bool show_starting = false);
     // The component unmounted: stop the run, publish nothing more. Non-blocking.
     void detach();
 
@@ -56,6 +59,8 @@ class ThreadHookBase : public ThreadControl,
                         bool intrusive, std::exception_ptr& error) = 0;
     // Under mutex_: the run `generation` returned; make its value the result.
     virtual void take_returned_locked(std::uint64_t generation) = 0;
+    // Under mutex_, UI thread: the UI's snapshot becomes the pending state, shown as Starting.
+    virtual void show_starting_locked() = 0;
 
     // Under mutex_: the run may publish (current generation, not stopped, not detached).
     bool may_publish_locked(std::uint64_t generation, const std::stop_token& stop) const {

@@ -1,0 +1,95 @@
+// imhooks runner: a GLFW window with an OpenGL 3.3 core context, Dear ImGui (GLFW + OpenGL3
+// backends), an imhooks::Runtime and an idle-aware render loop.
+//
+//     int main(int argc, char** argv) {
+//         imhooks::Runner runner(imhooks::parse_runner_args(argc, argv));
+//         return runner.run([] { imhooks::component("panel", [] { MyPanel(); }); });
+//     }
+//
+// The loop renders a frame only when something asks for one: input events (mouse, keyboard,
+// resize, expose), the runtime (a state change, a worker's result, a timed frame, the extra frames
+// after a wake). Otherwise it sleeps in glfwWaitEventsTimeout(), and workers wake it through the
+// runtime's waker (glfwPostEmptyEvent). An idle application renders no frames at all.
+//
+// This library is separate from the headless core (imhooks::imhooks): it links GLFW, GL and the
+// ImGui backends. All members are for the UI thread (the thread that created the Runner).
+#pragma once
+
+#include <imhooks/runtime.h>
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+struct GLFWwindow;
+
+namespace imhooks {
+
+struct RunnerOptions {
+    int width = 1280;  // window size in screen coordinates
+    int height = 800;
+    std::string title = "imhooks";
+    bool vsync = true;
+    // > 0: render exactly this many frames, continuously (no waiting), then exit. For screenshots
+    // and smoke tests under Xvfb.
+    int frames = 0;
+    // Non-empty: write the last rendered frame as a PNG file there before exit, and print
+    // "screenshot: PATH" on stdout.
+    std::string screenshot;
+    // Print "frames rendered: N" on stdout on exit.
+    bool print_frames = false;
+    // Frames rendered after an input event besides the one it triggers (ImGui settles hover,
+    // popups and click releases over a frame or two).
+    int extra_frames_after_input = 2;
+    // Background colour behind the ImGui windows.
+    ImVec4 clear_color{0.45f, 0.55f, 0.60f, 1.00f};
+    // Where ImGui keeps window positions and sizes between runs; empty (default): nowhere, so
+    // every run starts from the layout the code sets.
+    std::string ini_filename;
+    RuntimeOptions runtime{};
+};
+
+// Parses the runner's command line: --frames N, --screenshot PATH, --width W, --height H,
+// --title T, --no-vsync, --print-frames (also in the --name=value form). Starts from `defaults`.
+// Throws std::invalid_argument naming the argument when one is unknown, lacks its value or has
+// an invalid value. argv[0] is skipped.
+RunnerOptions parse_runner_args(int argc, char** argv, RunnerOptions defaults = {});
+
+// The usage text for the options above (one line per option), for --help messages.
+const char* runner_usage();
+
+class Runner {
+  public:
+    // Creates the window, the GL context (loaded with glad), the ImGui context with its GLFW and
+    // OpenGL3 backends, and the Runtime attached to that context. Throws std::runtime_error with
+    // a clear message when GLFW or OpenGL cannot be initialised (for example without a display).
+    explicit Runner(RunnerOptions options = {});
+    // Clears the waker, destroys the Runtime (stops and joins its jobs), then ImGui, the window
+    // and GLFW.
+    ~Runner();
+    Runner(const Runner&) = delete;
+    Runner& operator=(const Runner&) = delete;
+
+    Runtime& runtime();
+    GLFWwindow* window();
+    const RunnerOptions& options() const;
+
+    // Runs the loop until the window is closed (or close() is called, or options.frames frames
+    // were rendered). Each frame: ImGui::NewFrame(), `frame()`, ImGui::Render(), draw, swap.
+    // Returns the exit code: 0, or 1 when the screenshot could not be written. Exceptions thrown
+    // by `frame` propagate.
+    int run(const std::function<void()>& frame);
+
+    // Asks the loop to end after the current frame. UI thread.
+    void close();
+
+    // Frames rendered so far by run().
+    std::size_t frames_rendered() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace imhooks
