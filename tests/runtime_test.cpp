@@ -537,3 +537,31 @@ TEST_CASE("the headless harness clicks a button by its label") {
     CHECK(clicks == 102);
     CHECK_THROWS_WITH(ui.click("Nope", body), Catch::Contains("\"Nope\""));
 }
+
+TEST_CASE("for_each_component describes mounted components and their hooks for inspectors") {
+    Headless ui;
+    auto body = [&] {
+        component("inspected", [&] {
+            use_state(1);
+            use_thread([] { return std::string("done"); });
+        });
+    };
+    REQUIRE(ui.frame_until(body, [&] {
+        bool finished = false;
+        ui.runtime().for_each_component(
+            [&](const ComponentInfo& info) {
+                finished = info.hook_list.size() == 2 && info.hook_list[1].status == "FINISHED";
+            },
+            true);
+        return finished;
+    }));
+    std::vector<ComponentInfo> seen;
+    ui.runtime().for_each_component([&](const ComponentInfo& info) { seen.push_back(info); }, true);
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].name == "inspected");
+    CHECK(seen[0].hooks == 2);
+    CHECK(std::string(seen[0].hook_list[0].kind) == "use_state");
+    CHECK(seen[0].hook_list[0].value_type == "int");
+    CHECK(std::string(seen[0].hook_list[1].kind) == "use_thread");
+    CHECK(seen[0].hook_list[1].value_type == "std::string");
+}

@@ -370,7 +370,8 @@ RuntimeStats RuntimeImpl::stats() const {
     return stats;
 }
 
-void RuntimeImpl::for_each_component(const std::function<void(const ComponentInfo&)>& visit) const {
+void RuntimeImpl::for_each_component(const std::function<void(const ComponentInfo&)>& visit,
+                                     bool with_hooks) const {
     for (const auto& [id, instance] : instances_) {
         ComponentInfo info;
         info.id = id;
@@ -378,6 +379,10 @@ void RuntimeImpl::for_each_component(const std::function<void(const ComponentInf
         info.name = instance->name_;
         info.hooks = instance->slots_.size();
         info.last_frame = instance->last_frame_;
+        if (with_hooks)
+            for (const auto& slot : instance->slots_)
+                info.hook_list.push_back(
+                    {hook_kind_name(slot->kind()), type_name(slot->value_type()), slot->status()});
         visit(info);
     }
 }
@@ -459,8 +464,9 @@ RuntimeStats Runtime::stats() const {
 const RuntimeOptions& Runtime::options() const {
     return impl_->options();
 }
-void Runtime::for_each_component(const std::function<void(const ComponentInfo&)>& visit) const {
-    impl_->for_each_component(visit);
+void Runtime::for_each_component(const std::function<void(const ComponentInfo&)>& visit,
+                                 bool with_hooks) const {
+    impl_->for_each_component(visit, with_hooks);
 }
 
 }  // namespace imhooks

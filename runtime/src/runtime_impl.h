@@ -30,7 +30,8 @@ class RuntimeImpl {
     const std::shared_ptr<Core>& core() const { return core_; }
     const RuntimeOptions& options() const { return options_; }
     RuntimeStats stats() const;
-    void for_each_component(const std::function<void(const ComponentInfo&)>& visit) const;
+    void for_each_component(const std::function<void(const ComponentInfo&)>& visit,
+                            bool with_hooks) const;
     bool wait(std::chrono::milliseconds timeout);
     void set_waker(std::function<void()> waker);
     bool needs_frame() const { return core_->needs_frame(); }

@@ -318,6 +318,7 @@ class ThreadSlot final : public Slot {
         first_job_.reset();
     }
     void unmount() override { hook_->detach(); }
+    std::string status() const override { return to_string(hook_->ui()->state); }
 
   private:
     std::shared_ptr<ThreadHook<T>> hook_;

@@ -60,13 +60,21 @@ struct RuntimeStats {
     std::size_t updates_applied = 0;  // queued updates applied at frame starts
 };
 
+// One hook of a mounted component, as shown by Runtime::for_each_component.
+struct HookInfo {
+    const char* kind = "";   // "use_state", "use_ref", "use_memo", "use_effect", "use_thread"
+    std::string value_type;  // readable C++ type name ("int", "std::string")
+    std::string status;      // use_thread: its state as shown this frame ("RUNNING"); else empty
+};
+
 // One mounted component, as shown by Runtime::for_each_component (inspectors, test harness).
 struct ComponentInfo {
-    ImGuiID id = 0;              // ImGui ID stack seed inside the component's body
-    ImGuiID window_id = 0;       // ID of the window it was last rendered in
-    std::string_view name;       // the key it was rendered with
-    std::size_t hooks = 0;       // number of hook slots
-    std::size_t last_frame = 0;  // last frame in which it was rendered
+    ImGuiID id = 0;                   // ImGui ID stack seed inside the component's body
+    ImGuiID window_id = 0;            // ID of the window it was last rendered in
+    std::string_view name;            // the key it was rendered with
+    std::size_t hooks = 0;            // number of hook slots
+    std::vector<HookInfo> hook_list;  // filled only when for_each_component is asked for it
+    std::size_t last_frame = 0;       // last frame in which it was rendered
 };
 
 //----------------------------------------------------------------------------------------------
@@ -114,8 +122,10 @@ class Runtime {
 
     RuntimeStats stats() const;             // UI thread
     const RuntimeOptions& options() const;  // any thread
-    // Visits every mounted component. UI thread, outside component bodies.
-    void for_each_component(const std::function<void(const ComponentInfo&)>& visit) const;
+    // Visits every mounted component (with_hooks: also describes each hook, a few string builds
+    // per hook). UI thread, outside component bodies.
+    void for_each_component(const std::function<void(const ComponentInfo&)>& visit,
+                            bool with_hooks = false) const;
 
   private:
     std::unique_ptr<detail::RuntimeImpl> impl_;

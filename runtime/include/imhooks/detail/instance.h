@@ -35,6 +35,8 @@ class Slot {
     virtual void after_frame() {}
     // The instance unmounts: run cleanups, stop jobs. Must not block. UI thread.
     virtual void unmount() {}
+    // A short live status for inspectors (use_thread: its state). UI thread.
+    virtual std::string status() const { return {}; }
 
     HookKind kind() const { return kind_; }
     const std::type_info& value_type() const { return *value_type_; }
