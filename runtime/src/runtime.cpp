@@ -78,7 +78,7 @@ void Instance::throw_changed(std::size_t index, HookKind kind,
 Instance::~Instance() = default;
 
 void Instance::after_frame(Slot& slot) {
-    runtime_.schedule_after_frame(slot);
+    runtime_.schedule_after_frame(*this, slot);
 }
 
 const std::shared_ptr<Core>& Instance::core() const {
@@ -90,39 +90,12 @@ void Instance::unmount() noexcept {
         try {
             (*it)->unmount();
         } catch (...) {
-            report_error(("a cleanup in component " + quoted(name_) + " threw").c_str(),
-                         std::current_exception());
+            runtime_.report(name_, "cleanup", std::current_exception());
         }
     }
     while (!slots_.empty()) slots_.pop_back();
-}
-
-Instance& enter_component(ImGuiID id, std::string_view name, long long int_key,
-                          const ComponentOptions& options) {
-    RuntimeImpl* runtime = RuntimeImpl::find(ImGui::GetCurrentContext());
-    if (!runtime)
-        throw HookError("imhooks: component \"" +
-                        std::string(name.empty() ? int_key_name(int_key) : name) +
-                        "\" was rendered without a Runtime; create an imhooks::Runtime after "
-                        "ImGui::CreateContext()");
-    return runtime->enter(id, name, int_key, options);
-}
-
-void leave_component(Instance& instance, bool completed) {
-    t_current_instance = instance.parent_;
-    if (!completed) return;
-    if (!instance.committed_) {
-        instance.committed_ = true;
-    } else if (instance.cursor_ < instance.slots_.size()) {
-        const Slot& missing = *instance.slots_[instance.cursor_];
-        throw HookError("imhooks: hooks changed between frames in component " +
-                        quoted(instance.name_) + ": slot " + std::to_string(instance.cursor_) +
-                        " was " + hook_kind_name(missing.kind()) + "<" +
-                        type_name(missing.value_type()) + ">, now no hook (this frame called " +
-                        std::to_string(instance.cursor_) + " of " +
-                        std::to_string(instance.slots_.size()) +
-                        "); call the same hooks in the same order every frame");
-    }
+    committed_ = false;
+    cursor_ = 0;
 }
 
 std::string int_key_name(long long key) {
@@ -188,23 +161,16 @@ void RuntimeImpl::on_shutdown(ImGuiContext*, ImGuiContextHook* hook) {
     self->context_ = nullptr;  // the context is going away: never touch it again
 }
 
-Instance& RuntimeImpl::enter(ImGuiID id, std::string_view name, long long int_key,
+Instance* RuntimeImpl::enter(ImGuiID id, std::string_view name, long long int_key,
                              const ComponentOptions& options) {
     auto make_name = [&] { return name.empty() ? int_key_name(int_key) : std::string(name); };
-    if (!in_frame_)
-        throw HookError("imhooks: component \"" + make_name() +
-                        "\" was rendered outside a frame; render components between "
-                        "ImGui::NewFrame() and ImGui::Render()");
     auto [it, inserted] = instances_.try_emplace(id);
     if (inserted) {
         it->second = std::make_unique<Instance>(*this, make_name());
         it->second->id_ = id;
     }
     Instance& instance = *it->second;
-    if (!inserted && instance.last_frame_ == frame_)
-        throw HookError("imhooks: component \"" + make_name() +
-                        "\" was rendered twice in one frame under the same ID stack; give each "
-                        "instance its own key (or PushID around them)");
+    if (!inserted && instance.last_frame_ == frame_) return nullptr;  // rendered twice
     instance.last_frame_ = frame_;
     instance.last_time_ = frame_time_;
     instance.window_id_ = context_->CurrentWindow ? context_->CurrentWindow->ID : 0;
@@ -212,7 +178,26 @@ Instance& RuntimeImpl::enter(ImGuiID id, std::string_view name, long long int_ke
     instance.cursor_ = 0;
     instance.parent_ = t_current_instance;
     t_current_instance = &instance;
-    return instance;
+    return &instance;
+}
+
+void RuntimeImpl::report(const std::string& component, const char* where,
+                         std::exception_ptr error) noexcept {
+    try {
+        ComponentError report{component, where, describe_exception(error), error};
+        if (error_handler_) {
+            try {
+                error_handler_(report);
+                return;
+            } catch (...) {
+                report_error("the error handler threw", std::current_exception());
+            }
+        }
+        std::fprintf(stderr, "imhooks: component \"%s\" failed in %s: %s\n",
+                     report.component.c_str(), where, report.message.c_str());
+    } catch (...) {
+        std::fprintf(stderr, "imhooks: a component failed in %s\n", where);
+    }
 }
 
 void RuntimeImpl::begin_frame() {
@@ -279,13 +264,13 @@ void RuntimeImpl::end_frame() {
             ++it;
         }
     }
-    std::vector<Slot*> work;
+    std::vector<std::pair<Instance*, Slot*>> work;
     work.swap(after_frame_);
-    for (Slot* slot : work) {
+    for (auto [instance, slot] : work) {
         try {
             slot->after_frame();
         } catch (...) {
-            report_error("an effect threw after the frame", std::current_exception());
+            report(instance->name(), "effect", std::current_exception());
         }
     }
     in_frame_ = false;
@@ -440,6 +425,9 @@ Runtime* Runtime::current() {
     return impl ? &impl->owner() : nullptr;
 }
 
+void Runtime::set_error_handler(std::function<void(const ComponentError&)> handler) {
+    impl_->set_error_handler(std::move(handler));
+}
 void Runtime::set_waker(std::function<void()> waker) {
     impl_->set_waker(std::move(waker));
 }

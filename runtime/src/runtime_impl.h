@@ -15,6 +15,9 @@
 
 namespace imhooks::detail {
 
+// "#42": how components with integer keys are named in messages.
+std::string int_key_name(long long key);
+
 class RuntimeImpl {
   public:
     RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions options);
@@ -23,9 +26,18 @@ class RuntimeImpl {
     static RuntimeImpl* find(ImGuiContext* context);
     Runtime& owner() { return owner_; }
 
-    Instance& enter(ImGuiID id, std::string_view name, long long int_key,
+    // The instance for `id`, entered; nullptr when it was already rendered in this frame.
+    Instance* enter(ImGuiID id, std::string_view name, long long int_key,
                     const ComponentOptions& options);
-    void schedule_after_frame(Slot& slot) { after_frame_.push_back(&slot); }
+    void schedule_after_frame(Instance& instance, Slot& slot) {
+        after_frame_.emplace_back(&instance, &slot);
+    }
+    bool in_frame() const { return in_frame_; }
+    // Hands an error that cannot propagate to the error handler (default: stderr).
+    void report(const std::string& component, const char* where, std::exception_ptr error) noexcept;
+    void set_error_handler(std::function<void(const ComponentError&)> handler) {
+        error_handler_ = std::move(handler);
+    }
 
     const std::shared_ptr<Core>& core() const { return core_; }
     const RuntimeOptions& options() const { return options_; }
@@ -57,7 +69,8 @@ class RuntimeImpl {
     ImGuiID hook_ids_[3] = {};
 
     std::unordered_map<ImGuiID, std::unique_ptr<Instance>> instances_;
-    std::vector<Slot*> after_frame_;
+    std::vector<std::pair<Instance*, Slot*>> after_frame_;
+    std::function<void(const ComponentError&)> error_handler_;
     std::size_t frame_ = 0;
     std::chrono::steady_clock::time_point frame_time_{};
     std::size_t updates_applied_ = 0;

@@ -110,7 +110,11 @@ std::optional<Headless::ItemRect> Headless::find_item(std::string_view label, co
         const ImRect rect =
             ImGui::WindowRectRelToAbs(window, window->NavRectRel[ImGuiNavLayer_Main]);
         g.NavId = 0;
-        if (found) return ItemRect{rect.Min, rect.Max};
+        if (found) {
+            ItemRect item{rect.Min, rect.Max};
+            item.clipped = !window->ClipRect.Contains(rect.GetCenter());
+            return item;
+        }
     }
     return std::nullopt;
 }
@@ -121,6 +125,10 @@ void Headless::click(std::string_view label, const Body& body) {
         throw std::runtime_error("imhooks::Headless::click: no item labelled \"" +
                                  std::string(label) +
                                  "\" is rendered directly in a window or component");
+    if (rect->clipped)
+        throw std::runtime_error("imhooks::Headless::click: the item labelled \"" +
+                                 std::string(label) +
+                                 "\" is outside its window's visible area; make the window larger");
     mouse_move({(rect->min.x + rect->max.x) * 0.5f, (rect->min.y + rect->max.y) * 0.5f});
     frame(body);  // hover
     mouse_button(true);

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -43,6 +44,21 @@ struct RuntimeOptions {
     int extra_frames_after_wake = 2;
     // How long ~Runtime waits for jobs to honour their stop request before it detaches them.
     std::chrono::milliseconds shutdown_timeout{2000};
+    // true (default): an exception escaping a component body (HookError included) is caught at
+    // the component: ImGui's stacks are restored to where the component began, the error is
+    // drawn in its place with a Retry button, the instance is unmounted, and the error handler
+    // is called; every other component keeps running. false: the stacks are restored and the
+    // exception propagates to the caller of component().
+    bool error_boundaries = true;
+};
+
+// An error that could not reach the code that caused it: a component body that threw (caught
+// by its error boundary), an effect or a cleanup that threw after the frame.
+struct ComponentError {
+    std::string component;   // the component's key ("#42" for integer keys)
+    const char* where = "";  // "render", "effect" or "cleanup"
+    std::string message;     // readable, also for exceptions not derived from std::exception
+    std::exception_ptr error;
 };
 
 struct ComponentOptions {
@@ -110,6 +126,11 @@ class Runtime {
     // loops and for tests. Any thread except inside a frame on the UI thread.
     bool wait(std::chrono::milliseconds timeout);
 
+    // Called on the UI thread for every ComponentError. The default handler writes
+    // "imhooks: component "NAME" failed in WHERE: MESSAGE" to stderr. Exceptions the handler
+    // throws are reported on stderr and swallowed. UI thread.
+    void set_error_handler(std::function<void(const ComponentError&)> handler);
+
     // Requests a frame as if something changed (wakes the waker). Any thread.
     void request_frame();
 
@@ -136,44 +157,51 @@ class Runtime {
 //----------------------------------------------------------------------------------------------
 
 namespace detail {
-// Enter/leave a component instance; used by component(). UI thread.
-Instance& enter_component(ImGuiID id, std::string_view name, long long int_key,
-                          const ComponentOptions& options);
-// completed = false: the body threw; the instance is left as it was. completed = true: checks
-// that the body called all the hooks of the previous frame (HookError otherwise).
-void leave_component(Instance& instance, bool completed);
-std::string int_key_name(long long key);
 
-// Runs a component body whose ID is already pushed; pops it and leaves the instance even when
-// the body throws.
+// What a component saves when it starts, to restore ImGui's stacks if its body throws.
+struct ComponentScope {
+    Instance* instance = nullptr;  // null: nothing to render (a failed component's placeholder)
+    int window_stack = 0;
+    int id_stack = 0;
+    int color_stack = 0, style_var_stack = 0, font_stack = 0, group_stack = 0;
+    int item_flags_stack = 0, focus_scope_stack = 0, popup_stack = 0, disabled_stack = 0;
+    int tree_depth = 0;
+    const void* table = nullptr;
+    const void* tab_bar = nullptr;
+};
+
+// Enters the instance for `key` (a string, or an integer when `name` is null): saves the stacks,
+// pushes the key's ID. UI thread.
+ComponentScope enter_component(std::string_view name, long long int_key, bool string_key,
+                               const ComponentOptions& options);
+// The body returned: pops the ID and checks it called the hooks of the previous frame.
+void leave_component(ComponentScope& scope);
+// The body threw: restore the stacks, then the error boundary (or rethrow).
+void fail_component(ComponentScope& scope, std::exception_ptr error);
+
 template <class Body>
-void run_component_body(Instance& instance, Body&& body) {
-    struct Abort {
-        Instance* instance;
-        ~Abort() {
-            if (!instance) return;
-            ImGui::PopID();
-            leave_component(*instance, false);
-        }
-    } abort{&instance};
-    std::forward<Body>(body)();
-    abort.instance = nullptr;
-    ImGui::PopID();
-    leave_component(instance, true);
+void run_component(ComponentScope scope, Body&& body) {
+    if (!scope.instance) return;
+    try {
+        std::forward<Body>(body)();
+        leave_component(scope);
+    } catch (...) {
+        fail_component(scope, std::current_exception());
+    }
 }
+
 }  // namespace detail
 
-// Renders `body` as the component instance identified by the ImGui ID stack plus `key`. Hooks
-// called inside `body` belong to that instance and keep their values across frames. The body
-// runs inside ImGui::PushID(key). Rendering one key twice under the same ID stack in one frame,
-// or calling it without a Runtime attached to the current context, throws HookError. UI thread.
+// Renders `body` as the component instance identified by the ImGui ID stack plus `key` (a string
+// or an integer). Hooks called inside `body` belong to that instance and keep their values
+// across frames. The body runs inside ImGui::PushID(key). An exception escaping the body goes to
+// the error boundary (RuntimeOptions::error_boundaries). Rendering one key twice under the same
+// ID stack in one frame is a HookError (handled by the error boundary too); rendering without a
+// Runtime attached to the current context, or outside NewFrame()/Render(), throws HookError.
+// UI thread.
 template <class Body>
 void component(std::string_view key, Body&& body, const ComponentOptions& options = {}) {
-    const char* begin = key.data();
-    const char* end = begin + key.size();
-    detail::Instance& instance = detail::enter_component(ImGui::GetID(begin, end), key, 0, options);
-    ImGui::PushID(begin, end);
-    detail::run_component_body(instance, std::forward<Body>(body));
+    detail::run_component(detail::enter_component(key, 0, true, options), std::forward<Body>(body));
 }
 
 template <class Body>
@@ -181,13 +209,10 @@ void component(const char* key, Body&& body, const ComponentOptions& options = {
     component(std::string_view(key), std::forward<Body>(body), options);
 }
 
-// Integer keys, for lists of components: component(item.id, [&] { ItemRow(item); }).
 template <class Body>
 void component(long long key, Body&& body, const ComponentOptions& options = {}) {
-    const void* ptr_id = reinterpret_cast<const void*>(static_cast<std::intptr_t>(key));
-    detail::Instance& instance = detail::enter_component(ImGui::GetID(ptr_id), {}, key, options);
-    ImGui::PushID(ptr_id);
-    detail::run_component_body(instance, std::forward<Body>(body));
+    detail::run_component(detail::enter_component({}, key, false, options),
+                          std::forward<Body>(body));
 }
 
 template <class Body>

@@ -59,6 +59,7 @@ class Headless {
     // The screen rectangle of the item labelled `label`, or an empty optional (renders frames).
     struct ItemRect {
         ImVec2 min, max;
+        bool clipped = false;  // its centre is outside the window's visible area
     };
     std::optional<ItemRect> find_item(std::string_view label, const Body& body);
 

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,7 +82,7 @@ class Instance {
 
   private:
     friend class RuntimeImpl;
-    friend void leave_component(Instance& instance, bool completed);
+    friend struct ComponentAccess;
     [[noreturn]] void throw_changed(std::size_t index, HookKind kind,
                                     const std::type_info& value_type) const;
     void unmount() noexcept;
@@ -97,6 +98,8 @@ class Instance {
     ImGuiID id_ = 0;
     ImGuiID window_id_ = 0;
     std::optional<std::chrono::milliseconds> grace_;
+    std::exception_ptr failed_;  // its body threw: render the error boundary until Retry
+    std::string failed_message_;
 };
 
 // The instance whose body is running on this thread, or nullptr.

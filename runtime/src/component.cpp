@@ -1,0 +1,177 @@
+// Entering and leaving component instances, and the error boundary around their bodies.
+#include "runtime_impl.h"
+
+#include <imhooks/detail/diagnostics.h>
+#include <imhooks/hook_error.h>
+#include <imhooks/runtime.h>
+
+#include <imgui_internal.h>
+
+#include <string>
+
+namespace imhooks::detail {
+
+// Private access to Instance for the functions of this file.
+struct ComponentAccess {
+    static Instance* parent(Instance& instance) { return instance.parent_; }
+    static bool& committed(Instance& instance) { return instance.committed_; }
+    static std::size_t cursor(Instance& instance) { return instance.cursor_; }
+    static const std::vector<std::unique_ptr<Slot>>& slots(Instance& instance) {
+        return instance.slots_;
+    }
+    static ImGuiID id(Instance& instance) { return instance.id_; }
+    static std::exception_ptr& failed(Instance& instance) { return instance.failed_; }
+    static std::string& failed_message(Instance& instance) { return instance.failed_message_; }
+    static void unmount(Instance& instance) { instance.unmount(); }
+};
+
+namespace {
+
+using Access = ComponentAccess;
+
+void save_stacks(ComponentScope& scope, ImGuiContext& g) {
+    ImGuiWindow* window = g.CurrentWindow;
+    scope.window_stack = g.CurrentWindowStack.Size;
+    scope.id_stack = window->IDStack.Size;
+    scope.color_stack = g.ColorStack.Size;
+    scope.style_var_stack = g.StyleVarStack.Size;
+    scope.font_stack = g.FontStack.Size;
+    scope.group_stack = g.GroupStack.Size;
+    scope.item_flags_stack = g.ItemFlagsStack.Size;
+    scope.focus_scope_stack = g.FocusScopeStack.Size;
+    scope.popup_stack = g.BeginPopupStack.Size;
+    scope.disabled_stack = g.DisabledStackSize;
+    scope.tree_depth = window->DC.TreeDepth;
+    scope.table = g.CurrentTable;
+    scope.tab_bar = g.CurrentTabBar;
+}
+
+// Ends what the body began and did not end, back to the state saved when the component began.
+void restore_stacks(const ComponentScope& scope, ImGuiContext& g) {
+    while (g.CurrentWindowStack.Size > scope.window_stack) {
+        ImGui::ErrorCheckEndWindowRecover(nullptr);
+        if (g.CurrentWindow->Flags & ImGuiWindowFlags_ChildWindow)
+            ImGui::EndChild();
+        else
+            ImGui::End();
+    }
+    ImGuiWindow* window = g.CurrentWindow;
+    while (g.CurrentTable && g.CurrentTable != scope.table &&
+           (g.CurrentTable->OuterWindow == window || g.CurrentTable->InnerWindow == window))
+        ImGui::EndTable();
+    while (g.CurrentTabBar && g.CurrentTabBar != scope.tab_bar) ImGui::EndTabBar();
+    while (window->DC.TreeDepth > scope.tree_depth) ImGui::TreePop();
+    while (g.GroupStack.Size > scope.group_stack) ImGui::EndGroup();
+    while (g.DisabledStackSize > scope.disabled_stack) ImGui::EndDisabled();
+    while (g.ColorStack.Size > scope.color_stack) ImGui::PopStyleColor();
+    while (g.StyleVarStack.Size > scope.style_var_stack) ImGui::PopStyleVar();
+    while (g.ItemFlagsStack.Size > scope.item_flags_stack) ImGui::PopItemFlag();
+    while (g.FocusScopeStack.Size > scope.focus_scope_stack) ImGui::PopFocusScope();
+    while (g.FontStack.Size > scope.font_stack) ImGui::PopFont();
+    while (window->IDStack.Size > scope.id_stack) ImGui::PopID();
+}
+
+const ImVec4 kErrorColor{1.0f, 0.42f, 0.38f, 1.0f};
+
+// The error boundary drawn in place of a failed component, with the Retry button that remounts it.
+void draw_failed(Instance& instance) {
+    ImGui::PushOverrideID(Access::id(instance));
+    ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
+    ImGui::TextWrapped("component \"%s\" failed: %s", instance.name().c_str(),
+                       Access::failed_message(instance).c_str());
+    ImGui::PopStyleColor();
+    if (ImGui::SmallButton("Retry")) {
+        Access::failed(instance) = nullptr;  // the next frame mounts it afresh
+        instance.core()->request_frame();
+    }
+    ImGui::PopID();
+}
+
+std::string rendered_twice_message(const std::string& name) {
+    return "imhooks: component \"" + name +
+           "\" was rendered twice in one frame under the same ID stack; give each instance its "
+           "own key (or PushID around them)";
+}
+
+}  // namespace
+
+ComponentScope enter_component(std::string_view name, long long int_key, bool string_key,
+                               const ComponentOptions& options) {
+    RuntimeImpl* runtime = RuntimeImpl::find(ImGui::GetCurrentContext());
+    auto display_name = [&] { return string_key ? std::string(name) : int_key_name(int_key); };
+    if (!runtime)
+        throw HookError("imhooks: component \"" + display_name() +
+                        "\" was rendered without a Runtime; create an imhooks::Runtime after "
+                        "ImGui::CreateContext()");
+    if (!runtime->in_frame())
+        throw HookError("imhooks: component \"" + display_name() +
+                        "\" was rendered outside a frame; render components between "
+                        "ImGui::NewFrame() and ImGui::Render()");
+
+    ImGuiContext& g = *GImGui;
+    ComponentScope scope;
+    save_stacks(scope, g);
+    ImGuiID id;
+    if (string_key) {
+        id = ImGui::GetID(name.data(), name.data() + name.size());
+        ImGui::PushID(name.data(), name.data() + name.size());
+    } else {
+        const void* ptr_id = reinterpret_cast<const void*>(static_cast<std::intptr_t>(int_key));
+        id = ImGui::GetID(ptr_id);
+        ImGui::PushID(ptr_id);
+    }
+
+    Instance* instance = runtime->enter(id, name, int_key, options);
+    if (!instance) {
+        ImGui::PopID();
+        const std::string message = rendered_twice_message(display_name());
+        if (!runtime->options().error_boundaries) throw HookError(message);
+        runtime->report(display_name(), "render", std::make_exception_ptr(HookError(message)));
+        ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
+        ImGui::TextWrapped("%s", message.c_str());
+        ImGui::PopStyleColor();
+        return {};
+    }
+    if (Access::failed(*instance)) {
+        ImGui::PopID();
+        t_current_instance = Access::parent(*instance);
+        draw_failed(*instance);
+        return {};
+    }
+    scope.instance = instance;
+    return scope;
+}
+
+void leave_component(ComponentScope& scope) {
+    Instance& instance = *scope.instance;
+    const std::size_t cursor = Access::cursor(instance);
+    const auto& slots = Access::slots(instance);
+    if (Access::committed(instance) && cursor < slots.size()) {
+        const Slot& missing = *slots[cursor];
+        throw HookError("imhooks: hooks changed between frames in component \"" + instance.name() +
+                        "\": slot " + std::to_string(cursor) + " was " +
+                        hook_kind_name(missing.kind()) + "<" + type_name(missing.value_type()) +
+                        ">, now no hook (this frame called " + std::to_string(cursor) + " of " +
+                        std::to_string(slots.size()) +
+                        "); call the same hooks in the same order every frame");
+    }
+    Access::committed(instance) = true;
+    ImGui::PopID();
+    t_current_instance = Access::parent(instance);
+}
+
+void fail_component(ComponentScope& scope, std::exception_ptr error) {
+    Instance& instance = *scope.instance;
+    t_current_instance = Access::parent(instance);
+    restore_stacks(scope, *GImGui);
+    RuntimeImpl& runtime = instance.runtime();
+    if (!runtime.options().error_boundaries) std::rethrow_exception(error);
+    // Like an unmount: cleanups run, jobs stop; the placeholder keeps the instance's place.
+    Access::unmount(instance);
+    Access::failed(instance) = error;
+    Access::failed_message(instance) = describe_exception(error);
+    runtime.report(instance.name(), "render", error);
+    draw_failed(instance);
+}
+
+}  // namespace imhooks::detail
