@@ -714,3 +714,23 @@ TEST_CASE("for_each_component describes mounted components and their hooks for i
     CHECK(std::string(seen[0].hook_list[1].kind) == "use_thread");
     CHECK(seen[0].hook_list[1].value_type == "std::string");
 }
+
+TEST_CASE(
+    "destroying the ImGui context first unmounts the components and leaves the Runtime safe to "
+    "destroy") {
+    bool cleaned_up = false;
+    ImGuiContext* context = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = {200, 200};
+    unsigned char* pixels;
+    int w, h;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    auto runtime = std::make_unique<Runtime>(context);
+    ImGui::NewFrame();
+    component("c", [&] { use_effect([&] { return [&] { cleaned_up = true; }; }, deps()); });
+    ImGui::Render();
+    ImGui::DestroyContext(context);
+    CHECK(cleaned_up);
+    runtime.reset();  // must not touch the destroyed context
+}

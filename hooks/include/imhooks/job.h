@@ -103,6 +103,8 @@ void report_progress(float fraction, std::string_view text = {});
 // Job<T>: the rich job argument, for jobs written as  T job(imhooks::Job<T>& job).
 //----------------------------------------------------------------------------------------------
 
+// Passed by reference to the job; valid for the duration of the run. Its members are for the
+// job's own thread (pass values, not the Job, to other threads).
 template <class T>
 class Job {
   public:
