@@ -51,6 +51,25 @@ bool live_threads_drop_to_zero(Headless& ui) {
     return ui.frame_until({}, [&] { return ui.runtime().stats().live_threads == 0; });
 }
 
+// A job whose first run blocks, ignoring its stop, until released; later runs return at once.
+// Each run returns its number.
+struct FirstRunBlocks {
+    std::atomic<int> runs{0};
+    Event first_running, release_first;
+
+    auto job() {
+        return [this](std::stop_token) {
+            const int run = ++runs;
+            if (run == 1) {
+                first_running.set();
+                release_first.wait();
+            }
+            return run;
+        };
+    }
+    Result<int> use() { return use_thread(job(), ThreadOptions{.intrusive_cancel = false}); }
+};
+
 }  // namespace
 
 //----------------------------------------------------------------------------------------------
@@ -434,27 +453,16 @@ TEST_CASE("rule 9: cancel with nothing in flight has no effect") {
 
 TEST_CASE("rule 9: cancelling a waiting run ends it at once without running user code") {
     Probe<int> p;
-    std::atomic<int> runs{0};
-    Event first_running, release_first;
-    p.hook = [&] {
-        return use_thread(
-            [&](std::stop_token) {
-                if (++runs == 1) {
-                    first_running.set();
-                    release_first.wait();
-                }
-                return 0;
-            },
-            ThreadOptions{.intrusive_cancel = false});
-    };
-    REQUIRE(p.until([&] { return first_running.is_set(); }));
+    FirstRunBlocks job;
+    p.hook = [&] { return job.use(); };
+    REQUIRE(p.until([&] { return job.first_running.is_set(); }));
     p.last.retry();
     REQUIRE(p.until_state(ResultState::Waiting));
     p.last.cancel();
     REQUIRE(p.until_state(ResultState::Cancelled));  // while the first run is still blocked
-    release_first.set();
+    job.release_first.set();
     CHECK(live_threads_drop_to_zero(p.ui));
-    CHECK(runs == 1);
+    CHECK(job.runs == 1);
     CHECK(p.last.state() == ResultState::Cancelled);
 }
 
@@ -559,27 +567,16 @@ TEST_CASE("rule 12: unmount requests stop, nothing reaches the UI, and the threa
 
 TEST_CASE("rule 12: unmount while Waiting never runs the waiting job") {
     Probe<int> p;
-    std::atomic<int> runs{0};
-    Event first_running, release_first;
-    p.hook = [&] {
-        return use_thread(
-            [&](std::stop_token) {
-                if (++runs == 1) {
-                    first_running.set();
-                    release_first.wait();
-                }
-                return 0;
-            },
-            ThreadOptions{.intrusive_cancel = false});
-    };
-    REQUIRE(p.until([&] { return first_running.is_set(); }));
+    FirstRunBlocks job;
+    p.hook = [&] { return job.use(); };
+    REQUIRE(p.until([&] { return job.first_running.is_set(); }));
     p.last.retry();
     REQUIRE(p.until_state(ResultState::Waiting));
     p.mounted = false;
     p.frame();
-    release_first.set();
+    job.release_first.set();
     CHECK(live_threads_drop_to_zero(p.ui));
-    CHECK(runs == 1);
+    CHECK(job.runs == 1);
 }
 
 TEST_CASE("rule 12: destroying the Runtime while a job sleeps stops and joins it") {
@@ -639,24 +636,12 @@ TEST_CASE(
     "rule 13: a finished predecessor never writes a terminal state after its successor's "
     "Starting") {
     Probe<int> p;
-    std::atomic<int> runs{0};
-    Event first_done_computing, release_first;
-    p.hook = [&] {
-        return use_thread(
-            [&](std::stop_token) {
-                const int run = ++runs;
-                if (run == 1) {
-                    first_done_computing.set();
-                    release_first.wait();
-                }
-                return run;
-            },
-            ThreadOptions{.intrusive_cancel = false});
-    };
-    REQUIRE(p.until([&] { return first_done_computing.is_set(); }));
+    FirstRunBlocks job;
+    p.hook = [&] { return job.use(); };
+    REQUIRE(p.until([&] { return job.first_running.is_set(); }));
     p.last.retry();
     p.frame();
-    release_first.set();  // run 1 returns now, after run 2 was requested
+    job.release_first.set();  // run 1 returns now, after run 2 was requested
     REQUIRE(p.until_state(ResultState::Finished));
     CHECK(*p.last.value() == 2);
     const auto first_starting = std::find_if(p.states.begin(), p.states.end(), [](ResultState s) {
