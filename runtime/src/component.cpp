@@ -111,15 +111,12 @@ ComponentScope enter_component(std::string_view name, long long int_key, bool st
     ImGuiContext& g = *GImGui;
     ComponentScope scope;
     save_stacks(scope, g);
-    ImGuiID id;
-    if (string_key) {
-        id = ImGui::GetID(name.data(), name.data() + name.size());
-        ImGui::PushID(name.data(), name.data() + name.size());
-    } else {
-        const void* ptr_id = reinterpret_cast<const void*>(static_cast<std::intptr_t>(int_key));
-        id = ImGui::GetID(ptr_id);
-        ImGui::PushID(ptr_id);
-    }
+    // The same IDs as PushID(key) would push, hashed once.
+    const ImGuiID id =
+        string_key
+            ? ImGui::GetID(name.data(), name.data() + name.size())
+            : ImGui::GetID(reinterpret_cast<const void*>(static_cast<std::intptr_t>(int_key)));
+    ImGui::PushOverrideID(id);
 
     Instance* instance = runtime->enter(id, name, int_key, options);
     if (!instance) {

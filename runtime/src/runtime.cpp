@@ -172,6 +172,7 @@ Instance* RuntimeImpl::enter(ImGuiID id, std::string_view name, long long int_ke
     Instance& instance = *it->second;
     if (!inserted && instance.last_frame_ == frame_) return nullptr;  // rendered twice
     instance.last_frame_ = frame_;
+    ++rendered_this_frame_;
     instance.last_time_ = frame_time_;
     instance.window_id_ = context_->CurrentWindow ? context_->CurrentWindow->ID : 0;
     instance.grace_ = options.unmount_grace;
@@ -203,6 +204,7 @@ void RuntimeImpl::report(const std::string& component, const char* where,
 void RuntimeImpl::begin_frame() {
     reap_threads();
     ++frame_;
+    rendered_this_frame_ = 0;
     frame_time_ = Clock::now();
     in_frame_ = true;
 
@@ -255,7 +257,9 @@ bool RuntimeImpl::keep_unrendered(const Instance& instance) {
 
 void RuntimeImpl::end_frame() {
     // Unmount first (their cleanups run before this frame's new effects), then after-frame work.
-    for (auto it = instances_.begin(); it != instances_.end();) {
+    // When every instance was rendered there is nothing to look at.
+    for (auto it = instances_.begin();
+         rendered_this_frame_ < instances_.size() && it != instances_.end();) {
         if (it->second->last_frame_ != frame_ && !keep_unrendered(*it->second)) {
             std::unique_ptr<Instance> gone = std::move(it->second);
             it = instances_.erase(it);

@@ -72,6 +72,7 @@ class RuntimeImpl {
     std::vector<std::pair<Instance*, Slot*>> after_frame_;
     std::function<void(const ComponentError&)> error_handler_;
     std::size_t frame_ = 0;
+    std::size_t rendered_this_frame_ = 0;  // distinct instances entered in this frame
     std::chrono::steady_clock::time_point frame_time_{};
     std::size_t updates_applied_ = 0;
     bool in_frame_ = false;
