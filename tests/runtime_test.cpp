@@ -155,6 +155,30 @@ TEST_CASE(
     CHECK(seen == 50);
 }
 
+TEST_CASE("changes to several components between two frames wake the waker once") {
+    Headless ui;
+    std::atomic<int> wakes{0};
+    ui.runtime().set_waker([&] { ++wakes; });
+    std::vector<Setter<int>> setters(3);
+    auto body = [&] {
+        for (int i = 0; i < 3; ++i)
+            component(i, [&, i] {
+                auto [value, set_value] = use_state(0);
+                setters[i] = set_value;
+            });
+    };
+    ui.frame(body);
+    ui.settle(body);
+    REQUIRE_FALSE(ui.runtime().needs_frame());
+    const int before = wakes.load();
+    std::thread worker([&] {
+        for (int i = 0; i < 3; ++i) setters[i](i + 1);
+    });
+    worker.join();
+    CHECK(wakes.load() == before + 1);
+    CHECK(ui.settle(body) == 3);  // the frame showing the changes and the 2 extra frames
+}
+
 TEST_CASE("an unchanged value requests no frame") {
     Headless ui;
     std::atomic<int> wakes{0};
