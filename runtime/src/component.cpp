@@ -20,8 +20,15 @@ struct ComponentAccess {
         return instance.slots_;
     }
     static ImGuiID id(Instance& instance) { return instance.id_; }
-    static std::exception_ptr& failed(Instance& instance) { return instance.failed_; }
-    static std::string& failed_message(Instance& instance) { return instance.failed_message_; }
+    static bool failed(Instance& instance) { return instance.failed_ != nullptr; }
+    static const std::string& failure_message(Instance& instance) {
+        return instance.failed_->message;
+    }
+    static void set_failed(Instance& instance, std::exception_ptr error) {
+        instance.failed_ = std::make_unique<Instance::Failure>(
+            Instance::Failure{error, describe_exception(error)});
+    }
+    static void clear_failed(Instance& instance) { instance.failed_.reset(); }
     static void unmount(Instance& instance) { instance.unmount(); }
 };
 
@@ -78,10 +85,10 @@ void draw_failed(Instance& instance) {
     ImGui::PushOverrideID(Access::id(instance));
     ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
     ImGui::TextWrapped("component \"%s\" failed: %s", instance.name().c_str(),
-                       Access::failed_message(instance).c_str());
+                       Access::failure_message(instance).c_str());
     ImGui::PopStyleColor();
     if (ImGui::SmallButton("Retry")) {
-        Access::failed(instance) = nullptr;  // the next frame mounts it afresh
+        Access::clear_failed(instance);  // the next frame mounts it afresh
         instance.core()->request_frame();
     }
     ImGui::PopID();
@@ -97,7 +104,7 @@ std::string rendered_twice_message(const std::string& name) {
 
 ComponentScope enter_component(std::string_view name, long long int_key, bool string_key,
                                const ComponentOptions& options) {
-    RuntimeImpl* runtime = RuntimeImpl::find(ImGui::GetCurrentContext());
+    RuntimeImpl* runtime = RuntimeImpl::find_in_frame(ImGui::GetCurrentContext());
     auto display_name = [&] { return string_key ? std::string(name) : int_key_name(int_key); };
     if (!runtime)
         throw HookError("imhooks: component \"" + display_name() +
@@ -165,8 +172,7 @@ void fail_component(ComponentScope& scope, std::exception_ptr error) {
     if (!runtime.options().error_boundaries) std::rethrow_exception(error);
     // Like an unmount: cleanups run, jobs stop; the placeholder keeps the instance's place.
     Access::unmount(instance);
-    Access::failed(instance) = error;
-    Access::failed_message(instance) = describe_exception(error);
+    Access::set_failed(instance, error);
     runtime.report(instance.name(), "render", error);
     draw_failed(instance);
 }

@@ -7,6 +7,8 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -15,6 +17,8 @@ namespace imhooks {
 namespace detail {
 
 constinit thread_local Instance* t_current_instance = nullptr;
+constinit thread_local ImGuiContext* RuntimeImpl::t_frame_context = nullptr;
+constinit thread_local RuntimeImpl* RuntimeImpl::t_frame_runtime = nullptr;
 
 namespace {
 
@@ -99,7 +103,9 @@ void Instance::unmount() noexcept {
 }
 
 std::string int_key_name(long long key) {
-    return "#" + std::to_string(key);
+    std::string name = "#";
+    name += std::to_string(key);
+    return name;
 }
 
 //----------------------------------------------------------------------------------------------
@@ -135,6 +141,7 @@ RuntimeImpl::RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions o
 }
 
 RuntimeImpl::~RuntimeImpl() {
+    forget_frame();
     if (context_)
         for (ImGuiID id : hook_ids_) ImGui::RemoveContextHook(context_, id);
     unmount_all();
@@ -157,6 +164,7 @@ void RuntimeImpl::on_end_frame(ImGuiContext*, ImGuiContextHook* hook) {
 }
 void RuntimeImpl::on_shutdown(ImGuiContext*, ImGuiContextHook* hook) {
     auto* self = static_cast<RuntimeImpl*>(hook->UserData);
+    self->forget_frame();
     self->unmount_all();
     self->context_ = nullptr;  // the context is going away: never touch it again
 }
@@ -164,18 +172,22 @@ void RuntimeImpl::on_shutdown(ImGuiContext*, ImGuiContextHook* hook) {
 Instance* RuntimeImpl::enter(ImGuiID id, std::string_view name, long long int_key,
                              const ComponentOptions& options) {
     auto make_name = [&] { return name.empty() ? int_key_name(int_key) : std::string(name); };
-    auto [it, inserted] = instances_.try_emplace(id);
-    if (inserted) {
-        it->second = std::make_unique<Instance>(*this, make_name());
-        it->second->id_ = id;
+    Instance* found = instances_.find(id);
+    if (!found) {
+        found = &instances_.insert(id, std::make_unique<Instance>(*this, make_name()));
+        found->id_ = id;
+    } else if (found->last_frame_ == static_cast<std::uint32_t>(frame_)) {
+        return nullptr;  // rendered twice
     }
-    Instance& instance = *it->second;
-    if (!inserted && instance.last_frame_ == frame_) return nullptr;  // rendered twice
-    instance.last_frame_ = frame_;
+    Instance& instance = *found;
+    instance.last_frame_ = static_cast<std::uint32_t>(frame_);
     ++rendered_this_frame_;
     instance.last_time_ = frame_time_;
     instance.window_id_ = context_->CurrentWindow ? context_->CurrentWindow->ID : 0;
-    instance.grace_ = options.unmount_grace;
+    instance.grace_ms_ = options.unmount_grace
+                             ? static_cast<std::int32_t>(std::clamp<std::chrono::milliseconds::rep>(
+                                   options.unmount_grace->count(), 0, INT32_MAX))
+                             : -1;
     instance.cursor_ = 0;
     instance.parent_ = t_current_instance;
     t_current_instance = &instance;
@@ -201,9 +213,17 @@ void RuntimeImpl::report(const std::string& component, const char* where,
     }
 }
 
+void RuntimeImpl::forget_frame() {
+    if (t_frame_runtime != this) return;
+    t_frame_context = nullptr;
+    t_frame_runtime = nullptr;
+}
+
 void RuntimeImpl::begin_frame() {
     reap_threads();
     ++frame_;
+    t_frame_context = context_;
+    t_frame_runtime = this;
     rendered_this_frame_ = 0;
     frame_time_ = Clock::now();
     in_frame_ = true;
@@ -243,7 +263,8 @@ bool RuntimeImpl::keep_unrendered(const Instance& instance) {
             break;
         }
     }
-    const auto grace = instance.grace_.value_or(options_.unmount_grace);
+    const auto grace = instance.grace_ms_ >= 0 ? std::chrono::milliseconds(instance.grace_ms_)
+                                               : options_.unmount_grace;
     if (grace.count() > 0) {
         const Clock::time_point deadline = instance.last_time_ + grace;
         if (frame_time_ < deadline) {
@@ -258,15 +279,16 @@ bool RuntimeImpl::keep_unrendered(const Instance& instance) {
 void RuntimeImpl::end_frame() {
     // Unmount first (their cleanups run before this frame's new effects), then after-frame work.
     // When every instance was rendered there is nothing to look at.
-    for (auto it = instances_.begin();
-         rendered_this_frame_ < instances_.size() && it != instances_.end();) {
-        if (it->second->last_frame_ != frame_ && !keep_unrendered(*it->second)) {
-            std::unique_ptr<Instance> gone = std::move(it->second);
-            it = instances_.erase(it);
-            gone->unmount();
-        } else {
-            ++it;
-        }
+    in_frame_ = false;
+    forget_frame();
+    if (rendered_this_frame_ < instances_.size()) {
+        std::vector<std::unique_ptr<Instance>> gone;
+        instances_.for_each([&](ImGuiID id, Instance& instance) {
+            if (instance.last_frame_ != static_cast<std::uint32_t>(frame_) &&
+                !keep_unrendered(instance))
+                gone.push_back(instances_.erase(id));
+        });
+        for (auto& instance : gone) instance->unmount();
     }
     std::vector<std::pair<Instance*, Slot*>> work;
     work.swap(after_frame_);
@@ -277,14 +299,11 @@ void RuntimeImpl::end_frame() {
             report(instance->name(), "effect", std::current_exception());
         }
     }
-    in_frame_ = false;
 }
 
 void RuntimeImpl::unmount_all() {
     after_frame_.clear();
-    auto instances = std::move(instances_);
-    instances_.clear();
-    for (auto& [id, instance] : instances) instance->unmount();
+    for (auto& instance : instances_.take_all()) instance->unmount();
 }
 
 void RuntimeImpl::reap_threads() {
@@ -361,19 +380,19 @@ RuntimeStats RuntimeImpl::stats() const {
 
 void RuntimeImpl::for_each_component(const std::function<void(const ComponentInfo&)>& visit,
                                      bool with_hooks) const {
-    for (const auto& [id, instance] : instances_) {
+    instances_.for_each([&](ImGuiID id, const Instance& instance) {
         ComponentInfo info;
         info.id = id;
-        info.window_id = instance->window_id_;
-        info.name = instance->name_;
-        info.hooks = instance->slots_.size();
-        info.last_frame = instance->last_frame_;
+        info.window_id = instance.window_id_;
+        info.name = instance.name_;
+        info.hooks = instance.slots_.size();
+        info.last_frame = instance.last_frame_;
         if (with_hooks)
-            for (const auto& slot : instance->slots_)
+            for (const auto& slot : instance.slots_)
                 info.hook_list.push_back(
                     {hook_kind_name(slot->kind()), type_name(slot->value_type()), slot->status()});
         visit(info);
-    }
+    });
 }
 
 bool RuntimeImpl::wait(std::chrono::milliseconds timeout) {

@@ -5,12 +5,14 @@
 #include <imhooks/detail/instance.h>
 #include <imhooks/runtime.h>
 
+#include "instance_table.h"
+
 #include <imgui.h>
 #include <imgui_internal.h>
 
 #include <chrono>
 #include <memory>
-#include <unordered_map>
+
 #include <vector>
 
 namespace imhooks::detail {
@@ -24,6 +26,10 @@ class RuntimeImpl {
     ~RuntimeImpl();
 
     static RuntimeImpl* find(ImGuiContext* context);
+    // find() for the context whose frame this thread is in, without scanning its hooks.
+    static RuntimeImpl* find_in_frame(ImGuiContext* context) {
+        return context && context == t_frame_context ? t_frame_runtime : find(context);
+    }
     Runtime& owner() { return owner_; }
 
     // The instance for `id`, entered; nullptr when it was already rendered in this frame.
@@ -56,6 +62,7 @@ class RuntimeImpl {
     static void on_shutdown(ImGuiContext* context, ImGuiContextHook* hook);
 
     void begin_frame();
+    void forget_frame();  // this thread's find_in_frame() cache no longer points here
     void end_frame();
     bool keep_unrendered(const Instance& instance);
     void unmount_all();
@@ -63,12 +70,15 @@ class RuntimeImpl {
     void shut_down_threads();
 
     Runtime& owner_;
+    static thread_local ImGuiContext* t_frame_context;
+    static thread_local RuntimeImpl* t_frame_runtime;
+
     ImGuiContext* context_;
     RuntimeOptions options_;
     std::shared_ptr<Core> core_;
     ImGuiID hook_ids_[3] = {};
 
-    std::unordered_map<ImGuiID, std::unique_ptr<Instance>> instances_;
+    InstanceTable instances_;
     std::vector<std::pair<Instance*, Slot*>> after_frame_;
     std::function<void(const ComponentError&)> error_handler_;
     std::size_t frame_ = 0;

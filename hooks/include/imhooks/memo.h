@@ -15,9 +15,10 @@ namespace imhooks {
 namespace detail {
 
 template <class T, class D>
-class MemoSlot final : public Slot {
+class MemoSlot final : public SlotOf<MemoSlot<T, D>> {
   public:
-    MemoSlot() : Slot(HookKind::Memo, typeid(T)) {}
+    static constexpr HookKind kKind = HookKind::Memo;
+    using value_type = T;
 
     template <class F>
     const T& get(F& compute, D&& deps) {
@@ -34,9 +35,10 @@ class MemoSlot final : public Slot {
 };
 
 template <class D>
-class EffectSlot final : public Slot {
+class EffectSlot final : public SlotOf<EffectSlot<D>> {
   public:
-    EffectSlot() : Slot(HookKind::Effect, typeid(void)) {}
+    static constexpr HookKind kKind = HookKind::Effect;
+    using value_type = void;
 
     template <class F>
     void render(Instance& instance, F&& effect, D&& deps) {
@@ -91,8 +93,7 @@ const std::decay_t<std::invoke_result_t<F&>>& use_memo(F&& compute, Deps<Ds...> 
     using T = std::decay_t<std::invoke_result_t<F&>>;
     using Slot = detail::MemoSlot<T, Deps<Ds...>>;
     detail::Instance& instance = detail::current_instance("use_memo");
-    auto& slot = instance.slot<Slot>(detail::HookKind::Memo, typeid(T),
-                                     [] { return std::make_unique<Slot>(); });
+    auto& slot = instance.slot<Slot>([] { return std::make_unique<Slot>(); });
     return slot.get(compute, std::move(deps));
 }
 
@@ -105,8 +106,7 @@ template <class F, class... Ds>
 void use_effect(F&& effect, Deps<Ds...> deps) {
     using Slot = detail::EffectSlot<Deps<Ds...>>;
     detail::Instance& instance = detail::current_instance("use_effect");
-    auto& slot = instance.slot<Slot>(detail::HookKind::Effect, typeid(void),
-                                     [] { return std::make_unique<Slot>(); });
+    auto& slot = instance.slot<Slot>([] { return std::make_unique<Slot>(); });
     slot.render(instance, std::forward<F>(effect), std::move(deps));
 }
 

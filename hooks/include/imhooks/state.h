@@ -15,13 +15,12 @@ namespace imhooks {
 
 namespace detail {
 
+// The part of a use_state shared with setters on other threads. The value shown lives in the
+// slot; the cell points at it while the component is mounted.
 template <class T>
 class StateCell final : public Updatable, public std::enable_shared_from_this<StateCell<T>> {
   public:
-    StateCell(T initial, std::shared_ptr<Core> core)
-        : value_(std::move(initial)), core_(std::move(core)) {}
-
-    const T& value() const { return value_; }  // UI thread
+    StateCell(T* shown, std::shared_ptr<Core> core) : shown_(shown), core_(std::move(core)) {}
 
     // Any thread. `make(latest)` gives the new value from the latest one (pending or shown).
     template <class Make>
@@ -29,7 +28,8 @@ class StateCell final : public Updatable, public std::enable_shared_from_this<St
         bool post = false;
         {
             std::lock_guard lock(mutex_);
-            const T& latest = pending_ ? *pending_ : value_;
+            if (!shown_) return;  // unmounted
+            const T& latest = pending_ ? *pending_ : *shown_;
             T next = std::forward<Make>(make)(latest);
             if constexpr (std::equality_comparable<T>) {
                 if (next == latest) return;  // unchanged: no frame
@@ -43,16 +43,20 @@ class StateCell final : public Updatable, public std::enable_shared_from_this<St
 
     void apply() override {  // UI thread, frame start
         std::lock_guard lock(mutex_);
-        if (pending_) {
-            value_ = std::move(*pending_);
-            pending_.reset();
-        }
+        if (pending_ && shown_) *shown_ = std::move(*pending_);
+        pending_.reset();
         queued_ = false;
+    }
+
+    void detach() {  // UI thread: the slot holding the shown value is going away
+        std::lock_guard lock(mutex_);
+        shown_ = nullptr;
+        pending_.reset();
     }
 
   private:
     std::mutex mutex_;
-    T value_;  // written only on the UI thread, under mutex_; read by the UI without it
+    T* shown_;  // the slot's value: written only by apply() (UI thread, under mutex_)
     std::optional<T> pending_;
     bool queued_ = false;
     std::shared_ptr<Core> core_;
@@ -111,23 +115,30 @@ struct State {
 namespace detail {
 
 template <class T>
-class StateSlot final : public Slot {
+class StateSlot final : public SlotOf<StateSlot<T>> {
   public:
+    static constexpr HookKind kKind = HookKind::State;
+    using value_type = T;
+
     StateSlot(T initial, std::shared_ptr<Core> core)
-        : Slot(HookKind::State, typeid(T)),
-          cell_(std::make_shared<StateCell<T>>(std::move(initial), std::move(core))),
+        : shown_(std::move(initial)),
+          cell_(std::make_shared<StateCell<T>>(&shown_, std::move(core))),
           setter_(cell_) {}
-    State<T> get() const { return {cell_->value(), setter_}; }
+    ~StateSlot() override { cell_->detach(); }
+    State<T> get() const { return {shown_, setter_}; }
 
   private:
+    T shown_;
     std::shared_ptr<StateCell<T>> cell_;
     Setter<T> setter_;
 };
 
 template <class T>
-class RefSlot final : public Slot {
+class RefSlot final : public SlotOf<RefSlot<T>> {
   public:
-    explicit RefSlot(T initial) : Slot(HookKind::Ref, typeid(T)), value(std::move(initial)) {}
+    static constexpr HookKind kKind = HookKind::Ref;
+    using value_type = T;
+    explicit RefSlot(T initial) : value(std::move(initial)) {}
     T value;
 };
 
@@ -139,7 +150,7 @@ template <class T>
 State<detail::state_value_t<T>> use_state(T&& initial) {
     using V = detail::state_value_t<T>;
     detail::Instance& instance = detail::current_instance("use_state");
-    auto& slot = instance.slot<detail::StateSlot<V>>(detail::HookKind::State, typeid(V), [&] {
+    auto& slot = instance.slot<detail::StateSlot<V>>([&] {
         return std::make_unique<detail::StateSlot<V>>(V(std::forward<T>(initial)), instance.core());
     });
     return slot.get();
@@ -153,7 +164,6 @@ detail::state_value_t<T>& use_ref(T&& initial) {
     detail::Instance& instance = detail::current_instance("use_ref");
     return instance
         .slot<detail::RefSlot<V>>(
-            detail::HookKind::Ref, typeid(V),
             [&] { return std::make_unique<detail::RefSlot<V>>(V(std::forward<T>(initial))); })
         .value;
 }

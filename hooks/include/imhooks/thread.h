@@ -290,11 +290,12 @@ class ThreadHook final : public ThreadHookBase {
 };
 
 template <class T, class D>
-class ThreadSlot final : public Slot {
+class ThreadSlot final : public SlotOf<ThreadSlot<T, D>> {
   public:
+    static constexpr HookKind kKind = HookKind::Thread;
+    using value_type = T;
     explicit ThreadSlot(std::shared_ptr<Core> core)
-        : Slot(HookKind::Thread, typeid(T)),
-          hook_(std::make_shared<ThreadHook<T>>(std::move(core))) {}
+        : hook_(std::make_shared<ThreadHook<T>>(std::move(core))) {}
 
     template <class Make>
     const std::shared_ptr<const Snapshot<T>>& render(Instance& instance, Make&& make_job, D&& deps,
@@ -349,8 +350,7 @@ auto use_thread(F&& job, Deps<Ds...> deps = {}, ThreadOptions options = {}) {
     using D = Deps<Ds...>;
     using Slot = detail::ThreadSlot<V, D>;
     detail::Instance& instance = detail::current_instance("use_thread");
-    auto& slot = instance.slot<Slot>(detail::HookKind::Thread, typeid(V),
-                                     [&] { return std::make_unique<Slot>(instance.core()); });
+    auto& slot = instance.slot<Slot>([&] { return std::make_unique<Slot>(instance.core()); });
     auto make_job = [&]() -> std::shared_ptr<const detail::ErasedJob> {
         return std::make_shared<const detail::JobImpl<V, Fn, Traits::form>>(std::forward<F>(job));
     };

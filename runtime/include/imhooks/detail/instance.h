@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -23,10 +24,11 @@ enum class HookKind : unsigned char { State, Ref, Memo, Effect, Thread };
 const char* hook_kind_name(HookKind kind);
 
 // One hook's storage in a component instance. Created on the first frame the hook is called,
-// destroyed at unmount (after unmount() ran, in reverse slot order).
+// destroyed at unmount (after unmount() ran, in reverse slot order). Each concrete slot class
+// declares `static constexpr HookKind kKind` and `using value_type`.
 class Slot {
   public:
-    Slot(HookKind kind, const std::type_info& value_type) : kind_(kind), value_type_(&value_type) {}
+    Slot() = default;
     virtual ~Slot() = default;
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
@@ -38,34 +40,45 @@ class Slot {
     virtual void unmount() {}
     // A short live status for inspectors (use_thread: its state). UI thread.
     virtual std::string status() const { return {}; }
-
-    HookKind kind() const { return kind_; }
-    const std::type_info& value_type() const { return *value_type_; }
+    // For messages and inspectors.
+    virtual HookKind kind() const = 0;
+    virtual const std::type_info& value_type() const = 0;
 
   private:
     friend class Instance;
-    HookKind kind_;
-    const std::type_info* value_type_;
     const std::type_info* slot_type_ = nullptr;  // the concrete Slot class, checked every frame
 };
 
-class Instance {
+// Implements Slot's descriptions from the concrete class's kKind and value_type.
+template <class Derived>
+class SlotOf : public Slot {
   public:
-    Instance(RuntimeImpl& runtime, std::string name) : runtime_(runtime), name_(std::move(name)) {}
+    HookKind kind() const override { return Derived::kKind; }
+    const std::type_info& value_type() const override {
+        return typeid(typename Derived::value_type);
+    }
+};
+
+// Aligned to a cache line: the fields read every frame come first and share one line.
+class alignas(64) Instance {
+  public:
+    Instance(RuntimeImpl& runtime, std::string name) : runtime_(runtime), name_(std::move(name)) {
+        slots_.reserve(4);  // allocated now, next to the instance: most components have few hooks
+    }
     ~Instance();
 
     // The slot for the next hook call, created by `make()` on the first frame. Throws HookError
     // when the slot at this position holds another kind or type of hook. UI thread.
     template <class S, class Make>
-    S& slot(HookKind kind, const std::type_info& value_type, Make&& make) {
+    S& slot(Make&& make) {
         const std::size_t index = cursor_++;
         if (index < slots_.size()) [[likely]] {
             Slot& existing = *slots_[index];
             if (existing.slot_type_ == &typeid(S) || *existing.slot_type_ == typeid(S)) [[likely]]
                 return static_cast<S&>(existing);
-            throw_changed(index, kind, value_type);
+            throw_changed(index, S::kKind, typeid(typename S::value_type));
         }
-        if (committed_) throw_changed(index, kind, value_type);
+        if (committed_) throw_changed(index, S::kKind, typeid(typename S::value_type));
         std::unique_ptr<S> created = std::forward<Make>(make)();
         created->slot_type_ = &typeid(S);
         S& result = *created;
@@ -83,23 +96,28 @@ class Instance {
   private:
     friend class RuntimeImpl;
     friend struct ComponentAccess;
+    struct Failure {
+        std::exception_ptr error;
+        std::string message;
+    };
     [[noreturn]] void throw_changed(std::size_t index, HookKind kind,
                                     const std::type_info& value_type) const;
     void unmount() noexcept;
 
-    RuntimeImpl& runtime_;
-    std::string name_;
+    // Every frame the instance renders.
     std::vector<std::unique_ptr<Slot>> slots_;
-    std::size_t cursor_ = 0;
-    bool committed_ = false;  // a render completed: the slot list is fixed from now on
     Instance* parent_ = nullptr;
-    std::size_t last_frame_ = 0;
     std::chrono::steady_clock::time_point last_time_{};
+    std::uint32_t last_frame_ = 0;  // the low bits of the runtime's frame number
     ImGuiID id_ = 0;
     ImGuiID window_id_ = 0;
-    std::optional<std::chrono::milliseconds> grace_;
-    std::exception_ptr failed_;  // its body threw: render the error boundary until Retry
-    std::string failed_message_;
+    std::uint32_t cursor_ = 0;
+    std::int32_t grace_ms_ = -1;  // ComponentOptions::unmount_grace; -1: the runtime's
+    bool committed_ = false;      // a render completed: the slot list is fixed from now on
+    // Rarely.
+    RuntimeImpl& runtime_;
+    std::string name_;
+    std::unique_ptr<Failure> failed_;  // its body threw: render the error boundary until Retry
 };
 
 // The instance whose body is running on this thread, or nullptr.
