@@ -37,6 +37,17 @@ class Event {
     bool set_ = false;
 };
 
+// Polls `done` until it is true, bounded by kTimeout. For conditions no event announces.
+template <class Done>
+bool eventually(Done&& done) {
+    const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+}
+
 // Threads of this process, from /proc/self/task.
 inline std::size_t thread_count() {
     std::size_t count = 0;
@@ -48,12 +59,7 @@ inline std::size_t thread_count() {
 
 // Polls until fewer than `count` threads are left, bounded by kTimeout.
 inline bool thread_count_drops_below(std::size_t count) {
-    const auto deadline = std::chrono::steady_clock::now() + kTimeout;
-    while (thread_count() >= count) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    return true;
+    return eventually([&] { return thread_count() < count; });
 }
 
 }  // namespace imhooks::test
