@@ -675,6 +675,19 @@ TEST_CASE("wait returns at once when a frame is needed and times out otherwise")
     waker.join();
 }
 
+TEST_CASE("an earlier timed frame requested outside a frame calls the waker") {
+    Headless ui;
+    ui.settle({});
+    std::atomic<int> wakes{0};
+    ui.runtime().set_waker([&] { ++wakes; });
+    std::thread([&] { ui.runtime().request_frame_in(10s); }).join();
+    CHECK(wakes == 1);
+    std::thread([&] { ui.runtime().request_frame_in(20s); }).join();  // later: nothing to recompute
+    CHECK(wakes == 1);
+    REQUIRE(ui.runtime().next_timed_frame().has_value());
+    CHECK(*ui.runtime().next_timed_frame() - std::chrono::steady_clock::now() > 5s);
+}
+
 TEST_CASE("a waker that throws is reported, not propagated") {
     Headless ui;
     ui.settle({});

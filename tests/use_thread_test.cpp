@@ -950,3 +950,41 @@ TEST_CASE(
     // builds), and exits.
     CHECK(imhooks::test::thread_count_drops_below(with_detached));
 }
+
+TEST_CASE("a generator's elements may own memory") {
+    struct Image {
+        std::shared_ptr<std::vector<int>> pixels;
+        int rows = 0;
+    };
+    Probe<Image> p;
+    p.hook = [&] {
+        return use_thread([]() -> Generator<Image> {
+            for (int rows = 1; rows <= 3; ++rows) {
+                Image image{std::make_shared<std::vector<int>>(rows * 10, rows), rows};
+                co_yield std::move(
+                    image);  // named: see generator.h about g++ 12 and braced temporaries
+            }
+        });
+    };
+    REQUIRE(p.until_state(ResultState::Finished));
+    CHECK(p.last.value()->rows == 3);
+    CHECK(p.last.value()->pixels->size() == 30);
+}
+
+TEST_CASE("in_flight is true from Starting to Running and false after") {
+    Probe<int> p;
+    Event release;
+    p.hook = [&] {
+        return use_thread([&] {
+            release.wait();
+            return 1;
+        });
+    };
+    p.frame();
+    CHECK_FALSE(p.last.in_flight());  // Initial
+    REQUIRE(p.until_state(ResultState::Running));
+    CHECK(p.last.in_flight());
+    release.set();
+    REQUIRE(p.until_state(ResultState::Finished));
+    CHECK_FALSE(p.last.in_flight());
+}

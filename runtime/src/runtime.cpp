@@ -419,9 +419,14 @@ void RuntimeImpl::request_frame_in(std::chrono::milliseconds delay) {
     const std::int64_t at =
         (Clock::now() + std::max(delay, std::chrono::milliseconds(0))).time_since_epoch().count();
     std::int64_t current = core_->timed_frame_ns_.load(std::memory_order_relaxed);
+    bool earlier = false;
     while ((current == 0 || at < current) &&
-           !core_->timed_frame_ns_.compare_exchange_weak(current, at, std::memory_order_relaxed)) {
+           !(earlier = core_->timed_frame_ns_.compare_exchange_weak(current, at,
+                                                                    std::memory_order_relaxed))) {
     }
+    // A loop waiting with a longer timeout must recompute it; within a frame on the UI thread the
+    // loop reads next_timed_frame() after the frame anyway.
+    if (earlier && t_frame_runtime != this) core_->call_waker();
     { std::lock_guard lock(core_->mutex_); }
     core_->wake_cv_.notify_all();  // waiters recompute their deadline
 }

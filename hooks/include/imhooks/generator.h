@@ -4,6 +4,7 @@
 #include <coroutine>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -19,6 +20,10 @@ namespace imhooks {
 // stays Running; the last one is the final value. Between two elements the job can be cancelled
 // intrusively: the coroutine is destroyed and the destructors of its locals run. A Generator is
 // move-only and single-pass; it can also be iterated by hand with next() and value().
+//
+// g++ 12 destroys a braced aggregate temporary in a co_yield twice (`co_yield Image{pixels, n};`
+// runs ~Image on one object two times): yield a named value (`Image image{pixels, n};
+// co_yield std::move(image);`) or a constructor call instead.
 template <class T>
 class Generator {
   public:
@@ -26,7 +31,8 @@ class Generator {
                   "Generator<T>: T must be a value type");
 
     struct promise_type {
-        T* current = nullptr;  // points into the coroutine frame while suspended at co_yield
+        // The element, moved (or copied) in from the co_yield operand.
+        std::optional<T> current;
         std::exception_ptr error;
 
         Generator get_return_object() {
@@ -34,31 +40,11 @@ class Generator {
         }
         std::suspend_always initial_suspend() noexcept { return {}; }
         std::suspend_always final_suspend() noexcept { return {}; }
-        std::suspend_always yield_value(T& value) noexcept {
-            current = std::addressof(value);
-            return {};
-        }
-        std::suspend_always yield_value(T&& value) noexcept {
-            current = std::addressof(value);
-            return {};
-        }
-        // Values of other types (co_yield 1 for a Generator<long>) are converted first.
         template <class U>
-        requires(
-            !std::is_same_v<std::remove_cvref_t<U>, T> &&
-            std::is_convertible_v<
-                U&&, T>) auto yield_value(U&& value) noexcept(std::is_nothrow_convertible_v<U&&,
-                                                                                            T>) {
-            struct Holder {
-                T value;
-                promise_type* promise;
-                bool await_ready() noexcept { return false; }
-                void await_suspend(std::coroutine_handle<>) noexcept {
-                    promise->current = std::addressof(value);
-                }
-                void await_resume() noexcept {}
-            };
-            return Holder{T(std::forward<U>(value)), this};
+        requires std::is_convertible_v<U&&, T> std::suspend_always yield_value(U&& value)
+        noexcept(std::is_nothrow_constructible_v<T, U&&>) {
+            current.emplace(std::forward<U>(value));
+            return {};
         }
         void return_void() noexcept {}
         void unhandled_exception() noexcept { error = std::current_exception(); }
@@ -80,7 +66,7 @@ class Generator {
     // coroutine threw. Call from one thread at a time.
     bool next() {
         if (!handle_ || handle_.done()) return false;
-        handle_.promise().current = nullptr;
+        handle_.promise().current.reset();
         handle_.resume();
         if (handle_.promise().error)
             std::rethrow_exception(std::exchange(handle_.promise().error, nullptr));

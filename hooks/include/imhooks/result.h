@@ -63,6 +63,11 @@ class Result {
     Result() = default;  // Initial, attached to no hook
 
     ResultState state() const { return snapshot_ ? snapshot_->state : ResultState::Initial; }
+    // Starting, Waiting or Running: a run is requested and has not ended.
+    bool in_flight() const {
+        const ResultState s = state();
+        return s == ResultState::Starting || s == ResultState::Waiting || s == ResultState::Running;
+    }
 
     // The latest result (or partial result of a generator / Job::yield), null when none yet.
     // Stays visible while a new run is under way and after an error (see stale()). Valid for as

@@ -136,15 +136,17 @@ class Runtime {
 
     // Requests a frame after `delay` (animations: call it every frame while animating). Only the
     // earliest pending request is kept. The runtime does not own a timer: loops read
-    // next_timed_frame() to bound their wait (the GLFW runner does). Any thread.
+    // next_timed_frame() to bound their wait (the GLFW runner does); called outside a frame, an
+    // earlier deadline also calls the waker so such a loop recomputes its wait. Any thread.
     void request_frame_in(std::chrono::milliseconds delay);
     // The earliest pending timed frame, if any. Any thread.
     std::optional<std::chrono::steady_clock::time_point> next_timed_frame() const;
 
     RuntimeStats stats() const;             // UI thread
     const RuntimeOptions& options() const;  // any thread
-    // Visits every mounted component (with_hooks: also describes each hook, a few string builds
-    // per hook). UI thread, outside component bodies.
+                                            // Visits every mounted component (with_hooks: also
+                                            // describes each hook, a few string builds
+    // per hook). UI thread, also inside a component body; `visit` must not render components.
     void for_each_component(const std::function<void(const ComponentInfo&)>& visit,
                             bool with_hooks = false) const;
 
