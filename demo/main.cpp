@@ -1,94 +1,173 @@
-// imhooks demo: a counter whose state lives in a hook instead of a global or a member.
+// imhooks demo: six windows, each a component showing one feature of imhooks, in a GLFW window
+// that draws nothing while nothing happens.
 //
-//   imhooks_demo [--print-state] [--help] [runner options: --frames N --screenshot PATH ...]
+//   1 Primes         use_thread with a dependency: stale value, progress, Cancel, Retry
+//   2 Mandelbrot     a Generator job streaming rows into a texture, cancelled between rows
+//   3 Errors         a job that throws: its error, Retry, the last good value
+//   4 Blocking call  a job stuck in a blocking call, freed by a std::stop_callback
+//   5 State machine  a job's live state and the transitions the UI showed
+//   6 Inspector      mounted components, their hooks and jobs, frames and wakes
 //
-// Build and run it with `make demo`. Without a display, `make demo` runs it under Xvfb for a few
-// frames and writes a screenshot. Esc or closing the window quits.
+// Build and run it with `make demo` (without a display it runs under Xvfb and writes
+// screenshots). Esc, closing the window, Ctrl+C or SIGTERM quit. `imhooks_demo --help` lists the
+// options; the panels are in demo/panels/.
 #include <imgui.h>
 #include <imhooks/imhooks.h>
 #include <imhooks/runner.h>
 
+#include "panels/panels.h"
+
+#include <charconv>
 #include <cstdio>
 #include <exception>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
 namespace {
 
-// Options of the demo itself (the runner parses the rest of the command line).
-struct DemoOptions {
-    bool print_state = false;  // print "count: N" each time a new value is shown
+// A fixed layout (and no imgui.ini), so that screenshots and the clicks of the window tests are
+// reproducible: three columns by two rows, in a 1280 x 800 window.
+constexpr float kMargin = 8.0f;
+const ImVec2 kPanelSize(416.0f, 388.0f);
+
+struct Panel {
+    const char* name;   // for --panel, and the component's key
+    const char* title;  // its window; the inspector shows the part before ':'
+    int column, row;
+};
+constexpr Panel kPanels[] = {
+    {"primes", "Primes: use_thread with a dependency", 0, 0},
+    {"mandelbrot", "Mandelbrot: a Generator streaming rows", 1, 0},
+    {"errors", "Errors: a job that throws", 2, 0},
+    {"blocking", "Blocking call: std::stop_callback", 0, 1},
+    {"states", "States: the state machine of a job", 1, 1},
+    {"inspector", "Inspector: what the runtime knows", 2, 1},
 };
 
-// A component: a plain function. use_state gives it a value that persists from one frame to the
-// next for as long as the component is rendered; set_count() shows the new value from the next
-// frame on, and asks the runner for that frame (an idle demo renders nothing).
-void Counter(const DemoOptions& demo, int& last_shown) {
-    auto [count, set_count] = imhooks::use_state(0);
+const char* usage() {
+    return "  --panel NAME       show one panel alone (primes, mandelbrot, errors, blocking,\n"
+           "                     states, inspector), in a window sized for it\n"
+           "  --print-state      print each state the primes panel and the server call show\n"
+           "                     (\"primes: RUNNING\", \"call: CANCELLED after 0.52 s\")\n"
+           "  --print-layout     print where tests click (\"layout: NAME X Y W H\")\n"
+           "  --primes-limit N   the primes slider's first value (default 5000000)\n"
+           "  --start-call       the blocking-call panel places its call at once\n";
+}
 
-    if (ImGui::Button("Increment", ImVec2(160, 40))) set_count(count + 1);
-    ImGui::Text("count: %d", count);
+// The demo's own flags; everything else goes to the runner, which rejects what it does not know.
+struct CommandLine {
+    demo::Options options;
+    std::string panel;  // empty: all of them
+    std::vector<char*> runner_args;
+    bool help = false;
+};
 
-    // For the end-to-end test: report every value shown. use_ref keeps a value across frames
-    // without ever requesting a frame.
-    int& printed = imhooks::use_ref(-1);
-    if (demo.print_state && printed != count) {
-        std::printf("count: %d\n", count);
-        std::fflush(stdout);
-        printed = count;
+CommandLine parse_command_line(int argc, char** argv) {
+    CommandLine line;
+    line.runner_args.push_back(argv[0]);
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        std::string_view name = arg.substr(0, arg.find('='));
+        auto value = [&]() -> std::string_view {
+            if (name.size() < arg.size()) return arg.substr(name.size() + 1);
+            if (i + 1 >= argc) throw std::invalid_argument("missing value for " + std::string(arg));
+            return argv[++i];
+        };
+        if (arg == "--help" || arg == "-h") {
+            line.help = true;
+        } else if (arg == "--print-state") {
+            line.options.print_state = true;
+        } else if (arg == "--print-layout") {
+            line.options.print_layout = true;
+        } else if (arg == "--start-call") {
+            line.options.start_call = true;
+        } else if (name == "--primes-limit") {
+            const std::string_view text = value();
+            int limit = 0;
+            auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), limit);
+            if (error != std::errc() || end != text.data() + text.size() || limit < 2)
+                throw std::invalid_argument("invalid value for --primes-limit: '" +
+                                            std::string(text) + "' (expected an integer >= 2)");
+            line.options.primes_limit = limit;
+        } else if (name == "--panel") {
+            line.panel = std::string(value());
+            bool known = false;
+            std::string names;
+            for (const Panel& panel : kPanels) {
+                known |= line.panel == panel.name;
+                names += names.empty() ? panel.name : std::string(", ") + panel.name;
+            }
+            if (!known)
+                throw std::invalid_argument("unknown panel: '" + line.panel +
+                                            "' (expected one of " + names + ")");
+        } else {
+            line.runner_args.push_back(argv[i]);
+        }
     }
-    last_shown = count;
+    return line;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Command line: take the demo's own flags out, hand the rest to the runner.
-    DemoOptions demo;
-    std::vector<char*> runner_args{argv[0]};
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (arg == "--print-state") {
-            demo.print_state = true;
-        } else if (arg == "--help" || arg == "-h") {
-            std::printf(
-                "usage: %s [options]\n  --print-state      print \"count: N\" when the "
-                "count shown changes, and \"final count: N\" on exit\n%s",
-                argv[0], imhooks::runner_usage());
-            return 0;
-        } else {
-            runner_args.push_back(argv[i]);
-        }
-    }
-
     try {
+        CommandLine line = parse_command_line(argc, argv);
+        if (line.help) {
+            std::printf("usage: %s [options]\n%s%s", argv[0], usage(), imhooks::runner_usage());
+            return 0;
+        }
+        const demo::Options& options = line.options;
+        demo::EnableLayoutReports(options.print_layout);
+
         imhooks::RunnerOptions defaults;
         defaults.title = "imhooks demo";
-        imhooks::RunnerOptions options = imhooks::parse_runner_args(
-            static_cast<int>(runner_args.size()), runner_args.data(), defaults);
+        if (!line.panel.empty()) {  // one panel: a window just around it
+            defaults.width = static_cast<int>(kPanelSize.x + 2 * kMargin);
+            defaults.height = static_cast<int>(kPanelSize.y + 2 * kMargin);
+        }
+        // Setup: window, OpenGL 3.3 context, Dear ImGui and its backends, and the
+        // imhooks::Runtime attached to the ImGui context, whose waker wakes the loop.
+        imhooks::Runner runner(imhooks::parse_runner_args(static_cast<int>(line.runner_args.size()),
+                                                          line.runner_args.data(), defaults));
 
-        // Setup: window, OpenGL 3.3 context, Dear ImGui context and backends, imhooks::Runtime
-        // (attached to the ImGui context, its waker wakes the loop).
-        imhooks::Runner runner(options);
-
-        // Main loop: the runner calls this between ImGui::NewFrame() and ImGui::Render(), but only
-        // when a frame is needed (input, a state change, a finished job, ...).
-        int last_shown = 0;
+        // The frame: called between ImGui::NewFrame() and ImGui::Render(), only when a frame is
+        // needed (input, a state change, a job's result, a timed frame for an animation).
         const int status = runner.run([&] {
-            // A fixed layout (no imgui.ini): tests click the button at a known place.
-            ImGui::SetNextWindowPos(ImVec2(20, 20), ImGuiCond_FirstUseEver);
-            ImGui::SetNextWindowSize(ImVec2(320, 140), ImGuiCond_FirstUseEver);
-            if (ImGui::Begin("Counter")) {
-                // Each component() call renders one instance; its hooks are keyed by the ImGui ID
-                // stack plus "counter".
-                imhooks::component("counter", [&] { Counter(demo, last_shown); });
+            for (const Panel& panel : kPanels) {
+                if (!line.panel.empty() && line.panel != panel.name) continue;
+                const bool alone = !line.panel.empty();
+                const ImVec2 at(kMargin + (alone ? 0 : panel.column * (kPanelSize.x + kMargin)),
+                                kMargin + (alone ? 0 : panel.row * (kPanelSize.y + kMargin)));
+                ImGui::SetNextWindowPos(at, ImGuiCond_FirstUseEver);
+                ImGui::SetNextWindowSize(kPanelSize, ImGuiCond_FirstUseEver);
+
+                // The inspector's snapshot is taken here, outside every component body.
+                demo::InspectorSnapshot snapshot;
+                if (std::string_view(panel.name) == "inspector")
+                    snapshot = demo::inspect(runner.runtime(), runner.frames_rendered());
+
+                // Begin() returns false for a collapsed window: its component is then not
+                // rendered, yet stays mounted and its job keeps running.
+                if (ImGui::Begin(panel.title)) {
+                    // Each component() call renders one instance; its hooks are keyed by the
+                    // ImGui ID stack (here, the window) plus the key.
+                    imhooks::component(panel.name, [&] {
+                        const std::string_view name = panel.name;
+                        if (name == "primes") demo::PrimesPanel(options);
+                        if (name == "mandelbrot") demo::MandelbrotPanel();
+                        if (name == "errors") demo::ErrorPanel();
+                        if (name == "blocking") demo::BlockingCallPanel(options);
+                        if (name == "states") demo::StateMachinePanel();
+                        if (name == "inspector") demo::InspectorPanel(snapshot);
+                    });
+                }
+                ImGui::End();
             }
-            ImGui::End();
 
             if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) runner.close();
         });
-
-        if (demo.print_state) std::printf("final count: %d\n", last_shown);
         return status;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "imhooks_demo: %s\n", e.what());

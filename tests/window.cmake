@@ -1,10 +1,14 @@
-# Window tests: run the demo in a real window (GLFW + OpenGL 3.3 through Mesa) under Xvfb.
+# Window tests: the demo in a real window (GLFW + OpenGL 3.3 through Mesa) under Xvfb.
 # Included from tests/CMakeLists.txt; needs the demo (IMHOOKS_BUILD_DEMO=ON) and xvfb-run.
-#   window_demo_screenshot   renders 10 frames and writes a PNG            (fixture setup)
-#   window_png_check         checks the PNG's size and content             (needs the fixture)
-#   window_click_counter     clicks Increment twice with xdotool, expects count 2
-#   window_no_display        without DISPLAY: a clear error, no crash
-#   demo_unknown_argument    an unknown argument is named in the error
+#   window_screenshot_NAME      the demo (or one panel) writes a PNG           (fixture setup)
+#   window_png_NAME             checks that PNG's content with imhooks_png_check
+#   window_click_primes         xdotool: Cancel, then Retry in the primes panel; SIGINT quits
+#   window_click_blocking_call  xdotool: Cancel frees a call blocked in poll(); Retry; SIGTERM
+#   window_idle                 3 s idle after settling: <= 3 frames, <= 2 % of a core
+#   window_no_display           without DISPLAY: a clear error, no crash
+#   demo_unknown_argument       an unknown argument is named in the error
+#   demo_unknown_panel          an unknown --panel is named, with the known ones
+# All are labelled "window" except the last two, which need no display.
 if(NOT TARGET imhooks_demo)
     message(STATUS "imhooks: window tests skipped (the demo is not built)")
     return()
@@ -33,6 +37,10 @@ add_test(NAME demo_unknown_argument COMMAND imhooks_demo --frames 1 --bogus)
 set_tests_properties(demo_unknown_argument PROPERTIES
     TIMEOUT 60
     PASS_REGULAR_EXPRESSION "unknown argument: '--bogus'")
+add_test(NAME demo_unknown_panel COMMAND imhooks_demo --panel nope)
+set_tests_properties(demo_unknown_panel PROPERTIES
+    TIMEOUT 60
+    PASS_REGULAR_EXPRESSION "unknown panel: 'nope' \\(expected one of primes, mandelbrot")
 
 if(NOT IMHOOKS_XVFB_RUN)
     message(WARNING "imhooks: xvfb-run not found, window tests skipped (apt-get install xvfb)")
@@ -50,35 +58,136 @@ elseif(SAN STREQUAL "thread")
          "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_LIST_DIR}/window/tsan.supp")
 endif()
 
-set(IMHOOKS_SCREENSHOT ${CMAKE_CURRENT_BINARY_DIR}/window_demo.png)
-add_test(NAME window_demo_screenshot
-    COMMAND ${IMHOOKS_XVFB} $<TARGET_FILE:imhooks_demo>
-            --frames 10 --width 800 --height 600 --screenshot ${IMHOOKS_SCREENSHOT})
-set_tests_properties(window_demo_screenshot PROPERTIES
-    LABELS "window"
-    TIMEOUT 120
-    ENVIRONMENT "${IMHOOKS_WINDOW_ENV}"
-    FIXTURES_SETUP imhooks_demo_screenshot)
+#-------------------------------------------------------------------------------------------------
+# Screenshots, each checked for content
+#-------------------------------------------------------------------------------------------------
+# Colours of the demo (ImGui's dark style over the runner's clear colour), as Mesa draws them:
+set(CLEAR 115 140 153)         # the background between the windows
+set(TITLE 10 10 10)            # a title bar
+set(TITLE_FOCUSED 41 74 122)   # the focused window's title bar
+set(WINDOW 21 22 23)           # a window's background
+set(FILL 230 179 0)            # a progress bar's fill (ImGuiCol_PlotHistogram)
+set(FRAME 32 50 77)            # a progress bar's empty part (ImGuiCol_FrameBg)
+set(RUNNING 77 158 255)        # demo::StateColour(Running)
+set(FINISHED 102 217 115)      # demo::StateColour(Finished)
+set(ERROR 255 92 92)           # demo::StateColour(Error)
+set(FINISHED_NODE 58 110 65)   # the state diagram's current node, FINISHED, filled
 
-# The demo's clear colour (0.45, 0.55, 0.60) and its "Counter" window at (20, 20), 320 x 140
-# (checked a few pixels inside its border).
-add_test(NAME window_png_check
-    COMMAND imhooks_png_check ${IMHOOKS_SCREENSHOT}
-            --size 800 600 --clear 115 140 153 --window 24 24 312 132)
-set_tests_properties(window_png_check PROPERTIES
-    LABELS "window"
-    TIMEOUT 60
-    FIXTURES_REQUIRED imhooks_demo_screenshot)
+set(IMHOOKS_SCREENSHOT_DIR ${CMAKE_CURRENT_BINARY_DIR}/screenshots)
+file(MAKE_DIRECTORY ${IMHOOKS_SCREENSHOT_DIR})
 
-if(IMHOOKS_XDOTOOL)
-    add_test(NAME window_click_counter
-        COMMAND ${IMHOOKS_XVFB} bash ${CMAKE_CURRENT_LIST_DIR}/window/click_counter.sh
-                $<TARGET_FILE:imhooks_demo>)
-    set_tests_properties(window_click_counter PROPERTIES
+# imhooks_screenshot_test(NAME DEMO_ARGS ... CHECKS ...): the demo, run with DEMO_ARGS, writes
+# screenshots/NAME.png; imhooks_png_check checks it with CHECKS.
+function(imhooks_screenshot_test name)
+    cmake_parse_arguments(PARSE_ARGV 1 ARG "" "" "DEMO_ARGS;CHECKS")
+    set(png ${IMHOOKS_SCREENSHOT_DIR}/${name}.png)
+    add_test(NAME window_screenshot_${name}
+        COMMAND ${IMHOOKS_XVFB} $<TARGET_FILE:imhooks_demo> ${ARG_DEMO_ARGS} --screenshot ${png})
+    set_tests_properties(window_screenshot_${name} PROPERTIES
         LABELS "window"
-        TIMEOUT 180
-        ENVIRONMENT "${IMHOOKS_WINDOW_ENV}")
+        TIMEOUT 120
+        ENVIRONMENT "${IMHOOKS_WINDOW_ENV}"
+        FIXTURES_SETUP imhooks_screenshot_${name})
+    add_test(NAME window_png_${name} COMMAND imhooks_png_check ${png} ${ARG_CHECKS})
+    set_tests_properties(window_png_${name} PROPERTIES
+        LABELS "window"
+        TIMEOUT 60
+        FIXTURES_REQUIRED imhooks_screenshot_${name})
+endfunction()
+
+# One panel alone: a 432 x 404 window, the panel at (8, 8), 416 x 388, focused. Every panel
+# shot is also checked for the margin, the title bar and some content.
+set(PANEL_CHECKS
+    --size 432 404
+    --colour 0 0 432 8 ${CLEAR} 99           # the margin above the panel
+    --colour 30 10 380 14 ${TITLE_FOCUSED} 60  # its title bar (the rest is the title's text)
+    --distinct 8 30 416 360 12)              # notes, widgets, text
+
+# 1. Primes, 1.5 s into counting to 20 M: RUNNING, and the progress bar partly filled.
+imhooks_screenshot_test(primes
+    DEMO_ARGS --panel primes --primes-limit 20000000 --quit-after-ms 1500
+    CHECKS ${PANEL_CHECKS}
+           --colour 16 132 100 20 ${RUNNING} 2     # the RUNNING badge
+           --colour 16 157 399 19 ${FILL} 2 97     # progress bar: partly filled...
+           --colour 16 157 399 19 ${FRAME} 2)      # ...and partly empty
+
+# 2. Mandelbrot, once the render has finished: a picture with many colours and the set in black.
+imhooks_screenshot_test(mandelbrot
+    DEMO_ARGS --panel mandelbrot --quit-when-ready
+    CHECKS ${PANEL_CHECKS}
+           --distinct 16 69 400 225 500
+           --colour 16 69 400 225 0 0 0 10 60
+           --colour 16 299 80 20 ${FINISHED} 5)    # the FINISHED badge
+
+# 3. Errors, once the job has thrown: the error message in red.
+imhooks_screenshot_test(errors
+    DEMO_ARGS --panel errors --quit-when-ready
+    CHECKS ${PANEL_CHECKS}
+           --colour 146 183 60 16 ${ERROR} 5       # the ERROR badge
+           --colour 146 199 270 30 ${ERROR} 3)     # error_message()
+
+# 4. Blocking call, 1.5 s into a call: the indeterminate bar's moving block is a third of it.
+imhooks_screenshot_test(blocking
+    DEMO_ARGS --panel blocking --start-call --quit-after-ms 1500
+    CHECKS ${PANEL_CHECKS}
+           --colour 16 212 100 20 ${RUNNING} 2
+           --colour 16 235 400 19 ${FILL} 20 45
+           --colour 16 235 400 19 ${FRAME} 50 80)
+
+# 5. State machine, once the job has finished: the FINISHED node lit, a log of transitions.
+imhooks_screenshot_test(states
+    DEMO_ARGS --panel states --quit-when-ready
+    CHECKS ${PANEL_CHECKS}
+           --colour 330 72 82 18 ${FINISHED_NODE} 50  # the FINISHED node is lit...
+           --colour 328 70 86 22 ${FINISHED} 4        # ...and outlined in green
+           --distinct 16 227 400 80 8)             # the transitions table
+
+# The whole demo, settled: six windows in a 3 x 2 grid with the background between them, the
+# inspector focused, and content in each window.
+imhooks_screenshot_test(demo
+    DEMO_ARGS --quit-when-ready
+    CHECKS --size 1280 800
+           --colour 424 0 8 800 ${CLEAR} 99        # the gaps between the columns
+           --colour 848 0 8 800 ${CLEAR} 99
+           --colour 0 396 1280 8 ${CLEAR} 99       # the gap between the rows
+           --colour 30 10 380 14 ${TITLE} 60       # title bars: the first five unfocused...
+           --colour 454 10 380 14 ${TITLE} 60
+           --colour 878 10 380 14 ${TITLE} 60
+           --colour 30 406 380 14 ${TITLE} 60
+           --colour 454 406 380 14 ${TITLE} 60
+           --colour 878 406 380 14 ${TITLE_FOCUSED} 60  # ...the inspector focused
+           --colour 16 700 380 80 ${WINDOW} 95     # the blocking-call window's empty part
+           --colour 16 157 399 19 ${FILL} 95       # primes: done, the bar full
+           --distinct 440 69 400 225 500           # the Mandelbrot picture
+           --colour 990 199 270 30 ${ERROR} 3      # the error message
+           --colour 754 468 82 18 ${FINISHED_NODE} 50  # the state machine's FINISHED node
+           --distinct 864 530 400 240 12)          # the inspector's table
+
+#-------------------------------------------------------------------------------------------------
+# End to end: clicks and signals in a real window, idle cost
+#-------------------------------------------------------------------------------------------------
+if(IMHOOKS_XDOTOOL)
+    # A screen larger than the demo's window, so that the pointer can enter it from outside.
+    set(IMHOOKS_XVFB_LARGE ${IMHOOKS_XVFB_RUN} -a -s "-screen 0 1400x900x24")
+    foreach(script click_primes click_blocking_call)
+        add_test(NAME window_${script}
+            COMMAND ${IMHOOKS_XVFB_LARGE} bash ${CMAKE_CURRENT_LIST_DIR}/window/${script}.sh
+                    $<TARGET_FILE:imhooks_demo>)
+        set_tests_properties(window_${script} PROPERTIES
+            LABELS "window"
+            TIMEOUT 240
+            ENVIRONMENT "${IMHOOKS_WINDOW_ENV}")
+    endforeach()
 else()
-    message(WARNING "imhooks: xdotool not found, window_click_counter skipped "
+    message(WARNING "imhooks: xdotool not found, window_click_* tests skipped "
                     "(apt-get install xdotool)")
 endif()
+
+# The idle figures (SPEC P6) are printed by the test: run ctest with -V or --output-on-failure.
+add_test(NAME window_idle
+    COMMAND ${IMHOOKS_XVFB} bash ${CMAKE_CURRENT_LIST_DIR}/window/idle.sh
+            $<TARGET_FILE:imhooks_demo>)
+set_tests_properties(window_idle PROPERTIES
+    LABELS "window"
+    TIMEOUT 120
+    ENVIRONMENT "${IMHOOKS_WINDOW_ENV}")

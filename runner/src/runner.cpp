@@ -12,16 +12,23 @@
 #include <imgui_internal.h>   // ErrorCheckEndFrameRecover, GImGui->WithinFrameScope
 #include <stb_image_write.h>  // libstb exports stbi_write_png: no STB_IMAGE_WRITE_IMPLEMENTATION
 
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -51,11 +58,16 @@ int parse_int(std::string_view name, std::string_view text, int min_value) {
 const char* runner_usage() {
     return "  --frames N         render exactly N frames without waiting, then exit\n"
            "  --screenshot PATH  write the last rendered frame to PATH (PNG)\n"
+           "  --quit-after-ms T  quit T milliseconds after the start (with --screenshot: the\n"
+           "                     screen as it is then)\n"
            "  --width W          window width (default 1280)\n"
            "  --height H         window height (default 800)\n"
            "  --title T          window title\n"
            "  --no-vsync         do not wait for vertical sync when swapping buffers\n"
-           "  --print-frames     print \"frames rendered: N\" on exit\n";
+           "  --print-frames     print \"frames rendered: N\" on exit\n"
+           "  --quit-when-ready  quit once nothing is left to do (with --screenshot: the\n"
+           "                     settled screen)\n"
+           "  --print-ready      print \"ready after N frames\" once nothing is left to do\n";
 }
 
 RunnerOptions parse_runner_args(int argc, char** argv, RunnerOptions defaults) {
@@ -91,6 +103,8 @@ RunnerOptions parse_runner_args(int argc, char** argv, RunnerOptions defaults) {
             if (options.screenshot.empty()) {
                 throw std::invalid_argument("invalid value for --screenshot: empty path");
             }
+        } else if (name == "--quit-after-ms") {
+            options.quit_after_ms = parse_int(name, value(), 1);
         } else if (name == "--width") {
             options.width = parse_int(name, value(), 1);
         } else if (name == "--height") {
@@ -103,6 +117,12 @@ RunnerOptions parse_runner_args(int argc, char** argv, RunnerOptions defaults) {
         } else if (name == "--print-frames") {
             flag();
             options.print_frames = true;
+        } else if (name == "--print-ready") {
+            flag();
+            options.print_ready = true;
+        } else if (name == "--quit-when-ready") {
+            flag();
+            options.quit_when_ready = true;
         } else {
             throw std::invalid_argument("unknown argument: '" + std::string(arg) + "'");
         }
@@ -130,6 +150,76 @@ std::string glfw_error_text() {
 // renders nothing).
 constexpr double kFallbackWaitSeconds = 0.5;
 
+// SIGINT / SIGTERM. A signal is delivered to any thread (a job, a Mesa driver thread), and
+// glfwPostEmptyEvent() is not async-signal-safe: the handler only records the signal and writes a
+// byte to a pipe; a watcher thread turns that byte into a wake-up of the loop.
+std::atomic<int> g_close_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free, "used from a signal handler");
+std::atomic<int> g_signal_pipe{-1};  // write end; set before the handlers are installed
+
+extern "C" void on_close_signal(int signal_number) {
+    const int saved_errno = errno;
+    g_close_signal.store(signal_number, std::memory_order_relaxed);
+    const char byte = 's';
+    [[maybe_unused]] const ssize_t written =
+        ::write(g_signal_pipe.load(std::memory_order_relaxed), &byte, 1);
+    errno = saved_errno;
+}
+
+class SignalWatcher {
+  public:
+    SignalWatcher() {
+        if (::pipe2(pipe_, O_CLOEXEC) != 0) {
+            throw std::system_error(errno, std::generic_category(),
+                                    "imhooks::Runner: cannot create the signal pipe");
+        }
+        g_signal_pipe.store(pipe_[1], std::memory_order_relaxed);
+        g_close_signal.store(0, std::memory_order_relaxed);
+        thread_ = std::thread([fd = pipe_[0]] { watch(fd); });
+        struct sigaction action {};
+        action.sa_handler = on_close_signal;
+        sigemptyset(&action.sa_mask);
+        // SA_RESETHAND: a second signal gets the default action, so an application stuck in a
+        // frame can still be interrupted.
+        action.sa_flags = SA_RESETHAND | SA_RESTART;
+        ::sigaction(SIGINT, &action, &previous_int_);
+        ::sigaction(SIGTERM, &action, &previous_term_);
+    }
+
+    ~SignalWatcher() {
+        ::sigaction(SIGINT, &previous_int_, nullptr);
+        ::sigaction(SIGTERM, &previous_term_, nullptr);
+        const char quit = 'q';
+        while (::write(pipe_[1], &quit, 1) < 0 && errno == EINTR) {
+        }
+        thread_.join();
+        g_signal_pipe.store(-1, std::memory_order_relaxed);
+        ::close(pipe_[0]);
+        ::close(pipe_[1]);
+    }
+
+    SignalWatcher(const SignalWatcher&) = delete;
+    SignalWatcher& operator=(const SignalWatcher&) = delete;
+
+    static bool signalled() { return g_close_signal.load(std::memory_order_relaxed) != 0; }
+
+  private:
+    static void watch(int fd) {
+        for (;;) {
+            char byte = 0;
+            const ssize_t n = ::read(fd, &byte, 1);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0 || byte == 'q') return;
+            glfwPostEmptyEvent();
+        }
+    }
+
+    int pipe_[2] = {-1, -1};
+    std::thread thread_;
+    struct sigaction previous_int_ {};
+    struct sigaction previous_term_ {};
+};
+
 }  // namespace
 
 struct Runner::Impl {
@@ -142,10 +232,14 @@ struct Runner::Impl {
     bool gl_backend = false;
     std::unique_ptr<Runtime> runtime;
 
+    std::optional<SignalWatcher> signals;  // between glfwInit() and glfwTerminate()
+
     bool input = false;      // an input event arrived since the last check
     int pending_frames = 0;  // frames still due after input (and at start-up)
     bool close_requested = false;
+    bool ready = false;  // the application has settled once
     std::size_t frames_rendered = 0;
+    std::optional<std::chrono::steady_clock::time_point> quit_at;
 
     int capture_width = 0;  // the last captured frame, for the screenshot
     int capture_height = 0;
@@ -154,8 +248,13 @@ struct Runner::Impl {
     void init();
     ~Impl();
 
-    bool should_close() const { return close_requested || glfwWindowShouldClose(window) != 0; }
+    bool should_close() const {
+        return close_requested || glfwWindowShouldClose(window) != 0 ||
+               (signals && SignalWatcher::signalled()) ||
+               (quit_at && std::chrono::steady_clock::now() >= *quit_at);
+    }
     void wait_for_work();
+    void notice_ready_once();
     void render_frame(const std::function<void()>& frame, bool capture_this_frame);
     bool write_screenshot();
 
@@ -179,6 +278,7 @@ void Runner::Impl::init() {
                                  "xvfb-run -a -s \"-screen 0 1280x800x24\"");
     }
     glfw_initialized = true;
+    if (options.close_on_signals) signals.emplace();
 
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -246,6 +346,7 @@ Runner::Impl::~Impl() {
     if (glfw_backend) ImGui_ImplGlfw_Shutdown();
     if (imgui) ImGui::DestroyContext(imgui);
     if (window) glfwDestroyWindow(window);
+    signals.reset();  // its thread calls glfwPostEmptyEvent(): gone before glfwTerminate()
     if (glfw_initialized) glfwTerminate();
     if (owns_alive_flag) g_runner_alive = false;
 }
@@ -272,13 +373,35 @@ void Runner::Impl::wait_for_work() {
         }
         if (runtime->needs_frame()) return;
 
+        const auto now = std::chrono::steady_clock::now();
         double timeout = kFallbackWaitSeconds;
-        if (auto when = runtime->next_timed_frame()) {
-            const auto left = *when - std::chrono::steady_clock::now();
-            timeout = std::clamp(std::chrono::duration<double>(left).count(), 0.001, timeout);
+        const auto timed = runtime->next_timed_frame();
+        if (timed) {
+            const double left = std::chrono::duration<double>(*timed - now).count();
+            timeout = std::clamp(left, 0.001, timeout);
+        } else {
+            notice_ready_once();
+            if (should_close()) return;
+        }
+        if (quit_at) {
+            const double left = std::chrono::duration<double>(*quit_at - now).count();
+            timeout = std::clamp(left, 0.001, timeout);
         }
         glfwWaitEventsTimeout(timeout);
     }
+}
+
+void Runner::Impl::notice_ready_once() {
+    if (ready || !(options.print_ready || options.quit_when_ready)) return;
+    // A job still running will show something later: not settled yet. Its end wakes the loop,
+    // and the fallback timeout looks again once its thread has exited.
+    if (runtime->stats().live_threads != 0) return;
+    ready = true;
+    if (options.print_ready) {
+        std::printf("ready after %zu frames\n", frames_rendered);
+        std::fflush(stdout);
+    }
+    if (options.quit_when_ready) close_requested = true;
 }
 
 void Runner::Impl::render_frame(const std::function<void()>& frame, bool capture_this_frame) {
@@ -368,21 +491,30 @@ int Runner::run(const std::function<void()>& frame) {
     const int frames = s.options.frames;
     const bool screenshot = !s.options.screenshot.empty();
     const std::size_t first = s.frames_rendered;
+    s.quit_at.reset();
+    if (s.options.quit_after_ms > 0) {
+        s.quit_at =
+            std::chrono::steady_clock::now() + std::chrono::milliseconds(s.options.quit_after_ms);
+    }
 
+    bool captured = false;
     while (!s.should_close()) {
         const std::size_t done = s.frames_rendered - first;
         if (frames > 0) {
             // Screenshot / smoke-test mode: render continuously, never wait.
             if (done >= static_cast<std::size_t>(frames)) break;
             glfwPollEvents();
-            s.render_frame(frame, screenshot && done + 1 == static_cast<std::size_t>(frames));
+            captured = screenshot && done + 1 == static_cast<std::size_t>(frames);
+            s.render_frame(frame, captured);
         } else {
             s.wait_for_work();
             if (s.should_close()) break;
-            // Without a frame count the last frame is not known in advance: keep each one.
-            s.render_frame(frame, screenshot);
+            s.render_frame(frame, false);
         }
     }
+    // The loop ended before the frame that was to be captured (closed, signalled, time is up):
+    // capture the screen as it is now.
+    if (screenshot && !captured) s.render_frame(frame, true);
 
     int status = 0;
     if (screenshot && !s.write_screenshot()) status = 1;

@@ -11,6 +11,13 @@
 // after a wake). Otherwise it sleeps in glfwWaitEventsTimeout(), and workers wake it through the
 // runtime's waker (glfwPostEmptyEvent). An idle application renders no frames at all.
 //
+// Animation: a widget that moves by itself (a spinner, an indeterminate progress bar) calls
+// runtime().request_frame_in(16ms) in each frame it animates; the loop sleeps until then. When the
+// widget stops asking, the loop goes back to sleeping until something happens.
+//
+// SIGINT and SIGTERM close the window (RunnerOptions::close_on_signals): run() returns normally,
+// so jobs are stopped and joined and "frames rendered: N" is still printed.
+//
 // This library is separate from the headless core (imhooks::imhooks): it links GLFW, GL and the
 // ImGui backends. All members are for the UI thread (the thread that created the Runner).
 #pragma once
@@ -34,11 +41,26 @@ struct RunnerOptions {
     // > 0: render exactly this many frames, continuously (no waiting), then exit. For screenshots
     // and smoke tests under Xvfb.
     int frames = 0;
-    // Non-empty: write the last rendered frame as a PNG file there before exit, and print
-    // "screenshot: PATH" on stdout.
+    // Non-empty: write the screen as a PNG file there before exit (with `frames`, the last of
+    // them; otherwise one more frame rendered when the loop ends), and print "screenshot: PATH"
+    // on stdout.
     std::string screenshot;
-    // Print "frames rendered: N" on stdout on exit.
+    // > 0: end the loop this many milliseconds after run() starts. With `screenshot`, a last
+    // frame is rendered and written then. For screenshots of a given moment and for tests.
+    int quit_after_ms = 0;
+    // Print "frames rendered: N" on stdout when run() returns.
     bool print_frames = false;
+    // Print "ready after N frames" on stdout once, the first time the application has settled:
+    // no frame is due, no timed frame is pending and no job is running. Tests measure what
+    // happens after it (an idle application renders nothing more).
+    bool print_ready = false;
+    // End the loop once the application has settled (as for print_ready). With `screenshot`,
+    // the settled screen is written: for screenshots that must not depend on timing.
+    bool quit_when_ready = false;
+    // SIGINT and SIGTERM end the loop as if the window had been closed. The handlers are
+    // installed for the Runner's lifetime (the previous ones are restored after); a second signal
+    // gets the default action, so a stuck application can still be interrupted.
+    bool close_on_signals = true;
     // Frames rendered after an input event besides the one it triggers (ImGui settles hover,
     // popups and click releases over a frame or two).
     int extra_frames_after_input = 2;
@@ -50,8 +72,9 @@ struct RunnerOptions {
     RuntimeOptions runtime{};
 };
 
-// Parses the runner's command line: --frames N, --screenshot PATH, --width W, --height H,
-// --title T, --no-vsync, --print-frames (also in the --name=value form). Starts from `defaults`.
+// Parses the runner's command line: --frames N, --screenshot PATH, --quit-after-ms T,
+// --quit-when-ready, --width W, --height H, --title T, --no-vsync, --print-frames, --print-ready
+// (also in the --name=value form). Starts from `defaults`.
 // Throws std::invalid_argument naming the argument when one is unknown, lacks its value or has
 // an invalid value. argv[0] is skipped.
 RunnerOptions parse_runner_args(int argc, char** argv, RunnerOptions defaults = {});
@@ -75,16 +98,17 @@ class Runner {
     GLFWwindow* window();
     const RunnerOptions& options() const;
 
-    // Runs the loop until the window is closed (or close() is called, or options.frames frames
-    // were rendered). Each frame: ImGui::NewFrame(), `frame()`, ImGui::Render(), draw, swap.
-    // Returns the exit code: 0, or 1 when the screenshot could not be written. Exceptions thrown
-    // by `frame` propagate.
+    // Runs the loop until the window is closed (or close() is called, a SIGINT or SIGTERM arrives,
+    // options.frames frames were rendered, options.quit_after_ms passed, or the application
+    // settled with options.quit_when_ready). Each frame: ImGui::NewFrame(), `frame()`,
+    // ImGui::Render(), draw, swap. Returns the exit code: 0, or 1 when the screenshot could not
+    // be written. Exceptions thrown by `frame` propagate.
     int run(const std::function<void()>& frame);
 
     // Asks the loop to end after the current frame. UI thread.
     void close();
 
-    // Frames rendered so far by run().
+    // Frames rendered so far by run() (inspectors show it; an idle application does not add any).
     std::size_t frames_rendered() const;
 
   private:

@@ -1,0 +1,74 @@
+// The demo's panels. Each one is a component (a plain function rendered through
+// imhooks::component) that shows one feature of imhooks; main.cpp gives each its own window.
+#pragma once
+
+#include <imgui.h>
+#include <imhooks/imhooks.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace demo {
+
+// The demo's own command-line options (the runner parses the rest).
+struct Options {
+    bool print_state = false;   // the primes panel and the server call print each state shown
+    bool print_layout = false;  // print where the buttons that tests click are on screen
+    bool start_call = false;    // the blocking-call panel places its call at once
+    int primes_limit = 5'000'000;
+};
+
+//----------------------------------------------------------------------------------------------
+// Panels (UI thread, inside a component)
+//----------------------------------------------------------------------------------------------
+
+// 1. use_thread with a dependency: counts primes below a slider's value; stale value, progress,
+//    Cancel and Retry.
+void PrimesPanel(const Options& options);
+// 2. A Generator job that streams a Mandelbrot image row by row into a texture.
+void MandelbrotPanel();
+// 3. A job that fails: its error, Retry, and the last good value kept.
+void ErrorPanel();
+// 4. A job blocked in a system call of a "third-party" library, unblocked by a
+//    std::stop_callback.
+void BlockingCallPanel(const Options& options);
+// 5. A job's live state on the state diagram, and the transitions the UI saw.
+void StateMachinePanel();
+
+// 6. What the inspector shows. Runtime::for_each_component may not run inside a component body,
+//    so main.cpp takes this snapshot just before rendering the inspector.
+struct InspectorSnapshot {
+    struct Component {
+        std::string name;
+        std::string window;
+        std::vector<imhooks::HookInfo> hooks;
+    };
+    imhooks::RuntimeStats stats;
+    std::size_t frames_rendered = 0;
+    std::vector<Component> components;
+};
+InspectorSnapshot inspect(const imhooks::Runtime& runtime, std::size_t frames_rendered);
+void InspectorPanel(const InspectorSnapshot& snapshot);
+
+//----------------------------------------------------------------------------------------------
+// Widgets shared by the panels (UI thread)
+//----------------------------------------------------------------------------------------------
+
+// The "What to look for" line at the top of a panel.
+void Note(const char* text);
+// A colour per state, used by every panel and the state diagram.
+ImVec4 StateColour(imhooks::ResultState state);
+// The state as a small coloured label.
+void StateBadge(imhooks::ResultState state);
+// A progress bar for work of unknown length. While `animate`, it asks the runtime for the next
+// frame in 16 ms; otherwise it is drawn still and costs no frames.
+void IndeterminateProgressBar(bool animate, const ImVec2& size = ImVec2(-1.0f, 0.0f));
+// Prints "layout: NAME X Y W H" (the last item's rectangle) when it first appears or moves, for
+// tests that click it. Does nothing unless enabled.
+void ReportLayout(const char* name);
+void EnableLayoutReports(bool enabled);
+// 1234567 -> "1,234,567".
+std::string WithThousands(long long value);
+
+}  // namespace demo
