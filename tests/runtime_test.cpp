@@ -39,6 +39,16 @@ std::string hook_error_of(Headless& ui, const Headless::Body& body) {
     return message;
 }
 
+// A component body whose state counts 0, 1, ... up to `limit`, one step per frame; `seen` gets
+// the value each frame shows.
+auto counts_to(int limit, int& seen) {
+    return [limit, &seen] {
+        auto [value, set_value] = use_state(0);
+        seen = value;
+        if (value < limit) set_value(value + 1);
+    };
+}
+
 }  // namespace
 
 TEST_CASE("state survives frames") {
@@ -306,12 +316,7 @@ TEST_CASE("a component not rendered in a frame is unmounted and starts fresh whe
     bool show = true;
     int seen = -1;
     auto body = [&] {
-        if (show)
-            component("c", [&] {
-                auto [value, set_value] = use_state(0);
-                seen = value;
-                if (value < 3) set_value(value + 1);
-            });
+        if (show) component("c", counts_to(3, seen));
     };
     ui.frames(4, body);
     CHECK(seen == 3);
@@ -332,11 +337,7 @@ TEST_CASE("a collapsed window keeps its components") {
         ImGui::SetNextWindowSize({300, 200});
         ImGui::SetNextWindowCollapsed(collapse);
         if (ImGui::Begin("Panel")) {
-            component("c", [&] {
-                auto [value, set_value] = use_state(0);
-                seen = value;
-                if (value < 5) set_value(value + 1);
-            });
+            component("c", counts_to(5, seen));
         }
         ImGui::End();
     };
@@ -374,12 +375,7 @@ TEST_CASE("the grace period keeps state across a short absence, then unmounts") 
     bool show = true;
     int seen = -1;
     auto body = [&] {
-        if (show)
-            component("tab", [&] {
-                auto [value, set_value] = use_state(0);
-                seen = value;
-                if (value < 2) set_value(value + 1);
-            });
+        if (show) component("tab", counts_to(2, seen));
     };
     ui.frames(3, body);
     REQUIRE(seen == 2);
