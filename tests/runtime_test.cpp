@@ -767,3 +767,16 @@ TEST_CASE(
     CHECK(cleaned_up);
     runtime.reset();  // must not touch the destroyed context
 }
+
+TEST_CASE("an effect scheduled by a body that then throws never runs") {
+    Headless ui;
+    ui.runtime().set_error_handler([](const ComponentError&) {});
+    bool ran = false;
+    ui.frame([&] {
+        component("boom", [&] {
+            use_effect([&] { ran = true; }, deps());
+            throw std::runtime_error("after the effect was scheduled");
+        });
+    });
+    CHECK_FALSE(ran);
+}

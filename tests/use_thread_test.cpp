@@ -988,3 +988,33 @@ TEST_CASE("in_flight is true from Starting to Running and false after") {
     REQUIRE(p.until_state(ResultState::Finished));
     CHECK_FALSE(p.last.in_flight());
 }
+
+TEST_CASE("rule 13: a superseded run's returned value never shows, not even as a stale value") {
+    Probe<int> p;
+    std::atomic<int> runs{0};
+    Event first_running, release_first, second_running, release_second;
+    p.hook = [&] {
+        return use_thread(
+            [&](std::stop_token) {
+                const int run = ++runs;
+                if (run == 1) {
+                    first_running.set();
+                    release_first.wait();
+                    return 111;  // returned after it was superseded
+                }
+                second_running.set();
+                release_second.wait();
+                return 222;
+            },
+            ThreadOptions{.intrusive_cancel = false});
+    };
+    REQUIRE(p.until([&] { return first_running.is_set(); }));
+    p.last.retry();
+    release_first.set();
+    REQUIRE(
+        p.until([&] { return second_running.is_set() && p.last.state() == ResultState::Running; }));
+    CHECK(p.last.value() == nullptr);
+    release_second.set();
+    REQUIRE(p.until_state(ResultState::Finished));
+    CHECK(*p.last.value() == 222);
+}

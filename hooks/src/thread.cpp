@@ -127,7 +127,7 @@ void ThreadHookBase::drive() {
         std::stop_source stop = stop_;
         std::shared_ptr<const ErasedJob> job = job_;
         const bool intrusive = intrusive_;
-        if (stop.stop_requested()) continue;  // cancelled before it started; cancel() published it
+        if (stop.stop_requested() || cancelled_ == generation) continue;  // cancel() published it
 
         running_ = generation;
         state_ = ResultState::Running;
@@ -142,22 +142,22 @@ void ThreadHookBase::drive() {
         lock.lock();
         running_ = 0;
         post_needed = false;
-        if (generation == generation_ && !detached_) {  // superseded runs never write (rule 13)
-            if (stop.stop_requested()) {
+        const bool cancelled = stop.stop_requested() || cancelled_ == generation;
+        if (generation != generation_ || detached_) {
+            discard_returned();  // superseded runs never write (rule 13)
+        } else {
+            if (cancelled || end == End::Cancelled) {
+                discard_returned();
                 state_ = ResultState::Cancelled;  // rule 6, whatever the job did afterwards
             } else if (end == End::Returned) {
                 take_returned_locked(generation);
                 state_ = ResultState::Finished;
                 error_ = nullptr;
-            } else if (end == End::Threw) {
+            } else {
                 state_ = ResultState::Error;
                 error_ = std::move(error);
-            } else {
-                state_ = ResultState::Cancelled;
             }
             post_needed = touch_locked();
-        } else {
-            take_returned_locked(0);  // drop it
         }
         if (post_needed) {
             lock.unlock();
@@ -176,6 +176,7 @@ void ThreadHookBase::cancel() {
             generation_ != 0 && (taken_ != generation_ || running_ == generation_);
         if (detached_ || !in_flight || stop_.stop_requested()) return;
         cancel_requested_.store(true, std::memory_order_release);
+        cancelled_ = generation_;
         stop = stop_;
         if (running_ != generation_) {
             // Not in user code yet (Starting or Waiting): it ends here and never runs.

@@ -90,6 +90,7 @@ const std::shared_ptr<Core>& Instance::core() const {
 }
 
 void Instance::unmount() noexcept {
+    runtime_.forget_after_frame(*this);  // e.g. an effect scheduled before its body threw
     for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
         try {
             (*it)->unmount();

@@ -39,6 +39,9 @@ class RuntimeImpl {
         after_frame_.emplace_back(&instance, &slot);
     }
     bool in_frame() const { return in_frame_; }
+    void forget_after_frame(const Instance& instance) {
+        std::erase_if(after_frame_, [&](const auto& work) { return work.first == &instance; });
+    }
     // Hands an error that cannot propagate to the error handler (default: stderr).
     void report(const std::string& component, const char* where, std::exception_ptr error) noexcept;
     void set_error_handler(std::function<void(const ComponentError&)> handler) {

@@ -263,6 +263,7 @@ class ThreadHook final : public ThreadHookBase {
         }
         returned_.reset();
     }
+    void discard_returned() override { returned_.reset(); }
 
   private:
     // Under mutex_: a snapshot of the pending state (`state` overrides the state shown).

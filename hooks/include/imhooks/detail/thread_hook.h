@@ -59,12 +59,17 @@ class ThreadHookBase : public ThreadControl,
                         bool intrusive, std::exception_ptr& error) = 0;
     // Under mutex_: the run `generation` returned; make its value the result.
     virtual void take_returned_locked(std::uint64_t generation) = 0;
+    // The run's returned value is not to be shown (superseded, cancelled). Driver thread.
+    virtual void discard_returned() = 0;
     // Under mutex_, UI thread: the UI's snapshot becomes the pending state, shown as Starting.
     virtual void show_starting_locked() = 0;
 
-    // Under mutex_: the run may publish (current generation, not stopped, not detached).
+    // Under mutex_: the run may publish (current generation, not cancelled, not stopped, not
+    // detached). cancelled_ closes the window between cancel() and its stop request, which is
+    // made after unlocking (it runs the job's stop callbacks).
     bool may_publish_locked(std::uint64_t generation, const std::stop_token& stop) const {
-        return generation == generation_ && !detached_ && !stop.stop_requested();
+        return generation == generation_ && generation != cancelled_ && !detached_ &&
+               !stop.stop_requested();
     }
     // Under mutex_: mark the hook changed; true when the caller must post it (after unlocking).
     bool touch_locked() {
@@ -94,6 +99,7 @@ class ThreadHookBase : public ThreadControl,
     std::uint64_t generation_ = 0;  // the latest requested run (0: none yet)
     std::uint64_t taken_ = 0;       // the latest run a driver took (or cancel() settled)
     std::uint64_t running_ = 0;     // the run in user code (0: none)
+    std::uint64_t cancelled_ = 0;   // the latest run cancel() was called for
     bool detached_ = false;
     bool driver_active_ = false;
     bool intrusive_ = true;
