@@ -1,15 +1,20 @@
 # imhooks: the two commands.
-#   make demo   install missing Debian packages, build, run the demo (under Xvfb without $DISPLAY:
-#               a few frames and a screenshot in build/demo.png)
+#   make demo   install missing Debian packages, build, run the demo (without $DISPLAY: under Xvfb,
+#               screenshots of the whole demo and of each panel in build/demo*.png)
 #   make test   install missing packages, build and run the tests: normal build, then
-#               ThreadSanitizer (build-tsan) and AddressSanitizer + UBSan (build-asan) builds
-# Also: make test-normal | test-tsan | test-asan | bench | clean
+#               ThreadSanitizer (build-tsan) and AddressSanitizer + UBSan (build-asan) builds,
+#               then the fuzzer (build-fuzz): its corpus once, then a bounded run
+# Also: make test-normal | test-tsan | test-asan | fuzz | fuzz-regress | bench | clean
 
 JOBS       ?= $(shell nproc)
 BUILD_TYPE ?= RelWithDebInfo
 CTEST_JOBS ?= 2
 XVFB_RUN   := xvfb-run -a -s "-screen 0 1280x800x24"
 DEMO       := build/demo/imhooks_demo
+# The libFuzzer target (clang, AddressSanitizer + UBSan), in a build directory of its own.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ         := $(FUZZ_BUILD)/imhooks_fuzz
 
 # The sanitizer builds carry the library, the tests and the demo (the window tests run it); the
 # benchmarks only make sense in the normal build.
@@ -18,7 +23,8 @@ SAN_FLAGS := -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DIMHOOKS_BUILD_BENCH=OFF
 # One configuration at a time: each build already uses every core.
 .NOTPARALLEL:
 
-.PHONY: all deps build demo test test-normal test-tsan test-asan bench clean
+.PHONY: all deps build demo test test-normal test-tsan test-asan bench clean \
+	fuzz-build fuzz-regress fuzz
 
 all: build
 
@@ -29,15 +35,24 @@ build: deps
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 	cmake --build build -j$(JOBS)
 
+# Without a display: the whole demo once it has settled, then the panels alone (the blocking-call
+# panel 1.5 s into a call, its progress bar moving; the inspector only makes sense with the rest).
+SCREENSHOTS ?= build
 demo: build
 	@if [ -n "$$DISPLAY" ]; then \
 		$(DEMO); \
 	else \
-		echo "DISPLAY is not set: running the demo under Xvfb for 10 frames"; \
-		$(XVFB_RUN) $(DEMO) --frames 10 --screenshot build/demo.png; \
+		echo "DISPLAY is not set: running the demo under Xvfb, screenshots in $(SCREENSHOTS)/demo*.png"; \
+		$(XVFB_RUN) $(DEMO) --quit-when-ready --screenshot $(SCREENSHOTS)/demo.png && \
+		for panel in primes mandelbrot errors states; do \
+			$(XVFB_RUN) $(DEMO) --panel $$panel --quit-when-ready \
+				--screenshot $(SCREENSHOTS)/demo-$$panel.png || exit 1; \
+		done && \
+		$(XVFB_RUN) $(DEMO) --panel blocking --start-call --quit-after-ms 1500 \
+			--screenshot $(SCREENSHOTS)/demo-blocking.png; \
 	fi
 
-test: test-normal test-tsan test-asan
+test: test-normal test-tsan test-asan fuzz
 
 test-normal: build
 	ctest --test-dir build --output-on-failure -j$(CTEST_JOBS)
@@ -52,9 +67,23 @@ test-asan: deps
 	cmake --build build-asan -j$(JOBS)
 	ctest --test-dir build-asan --output-on-failure -j$(CTEST_JOBS)
 
-bench: build
-	@bench=$$(find build -type f -name imhooks_bench -perm -u+x | head -n 1); \
-	if [ -n "$$bench" ]; then "$$bench"; else echo "bench: no imhooks_bench target yet"; fi
+bench: deps
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DIMHOOKS_BUILD_TESTS=OFF \
+		-DIMHOOKS_BUILD_DEMO=ON -DIMHOOKS_BUILD_BENCH=ON
+	cmake --build build-bench -j$(JOBS) --target imhooks_bench imhooks_plain_loop imhooks_demo
+	python3 bench/run.py --build-dir build-bench
+
+# The fuzzer: every input of fuzz/corpus once (a regression run), then FUZZ_SECONDS of fuzzing.
+fuzz-build: deps
+
+	CC=clang CXX=clang++ cmake -S fuzz -B $(FUZZ_BUILD)
+	cmake --build $(FUZZ_BUILD) -j$(JOBS)
+
+fuzz-regress: fuzz-build
+	$(FUZZ) -timeout=10 -rss_limit_mb=4096 fuzz/corpus/*
+
+fuzz: fuzz-regress
+	@bash fuzz/run.sh $(FUZZ) $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 clean:
-	rm -rf build build-tsan build-asan
+	rm -rf build build-tsan build-asan build-bench $(FUZZ_BUILD)

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages needed to build, test and benchmark imhooks, and only those
-# that are missing: when everything is installed already, apt is not touched.
+# Installs the Debian 12 packages needed to build, test, fuzz and benchmark imhooks, and only
+# those that are missing: when everything is installed already, apt is not touched. The fuzzer
+# needs libclang-rt-14-dev (libFuzzer), which clang only recommends.
 set -euo pipefail
 
 packages=(
     libimgui-dev libglfw3-dev python3-glad catch2 libstb-dev libbenchmark-dev
-    cmake g++ pkg-config make clang
+        cmake g++ pkg-config make
+    clang libclang-rt-14-dev
     xvfb xauth libgl1-mesa-dri xdotool
 )
 
