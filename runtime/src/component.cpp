@@ -20,15 +20,19 @@ struct ComponentAccess {
         return instance.slots_;
     }
     static ImGuiID id(Instance& instance) { return instance.id_; }
-    static bool failed(Instance& instance) { return instance.failed_ != nullptr; }
+    static bool failed(Instance& instance) { return instance.failed_flag_; }
     static const std::string& failure_message(Instance& instance) {
         return instance.failed_->message;
     }
     static void set_failed(Instance& instance, std::exception_ptr error) {
         instance.failed_ = std::make_unique<Instance::Failure>(
             Instance::Failure{error, describe_exception(error)});
+        instance.failed_flag_ = true;
     }
-    static void clear_failed(Instance& instance) { instance.failed_.reset(); }
+    static void clear_failed(Instance& instance) {
+        instance.failed_.reset();
+        instance.failed_flag_ = false;
+    }
     static void unmount(Instance& instance) { instance.unmount(); }
 };
 

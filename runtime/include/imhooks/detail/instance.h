@@ -114,6 +114,7 @@ class alignas(64) Instance {
     std::uint32_t cursor_ = 0;
     std::int32_t grace_ms_ = -1;  // ComponentOptions::unmount_grace; -1: the runtime's
     bool committed_ = false;      // a render completed: the slot list is fixed from now on
+    bool failed_flag_ = false;    // failed_ is set (checked every frame without leaving this line)
     // Rarely.
     RuntimeImpl& runtime_;
     std::string name_;
