@@ -42,6 +42,12 @@ struct Probe {
     bool until_state(ResultState state) {
         return until([&] { return last.state() == state; });
     }
+    // Waits until the job signalled `started`, cancels it, and renders until it shows Cancelled.
+    bool cancel_after(Event& started) {
+        if (!until([&] { return started.is_set(); })) return false;
+        last.cancel();
+        return until_state(ResultState::Cancelled);
+    }
     bool saw(ResultState state) const {
         return std::find(states.begin(), states.end(), state) != states.end();
     }
@@ -670,9 +676,7 @@ TEST_CASE(
             return iterations.load();
         });
     };
-    REQUIRE(p.until([&] { return started.is_set(); }));
-    p.last.cancel();
-    REQUIRE(p.until_state(ResultState::Cancelled));
+    REQUIRE(p.cancel_after(started));
     CHECK(iterations < 100);
     p.last.retry();
     REQUIRE(p.until_state(ResultState::Finished));
@@ -696,9 +700,7 @@ TEST_CASE("rule 14: intrusive cancel aborts a CPU loop at checkpoint()") {
             return n;
         });
     };
-    REQUIRE(p.until([&] { return running.is_set(); }));
-    p.last.cancel();
-    REQUIRE(p.until_state(ResultState::Cancelled));
+    REQUIRE(p.cancel_after(running));
     CHECK_FALSE(after_loop);
 }
 
@@ -718,9 +720,7 @@ TEST_CASE("rule 14: report_progress and Job::yield are checkpoints") {
             return 0;
         });
     };
-    REQUIRE(p.until([&] { return running.is_set(); }));
-    p.last.cancel();
-    REQUIRE(p.until_state(ResultState::Cancelled));
+    REQUIRE(p.cancel_after(running));
 }
 
 TEST_CASE("rule 14: sleep_for wakes at once on a stop request") {
@@ -756,9 +756,7 @@ TEST_CASE(
             }
         });
     };
-    REQUIRE(p.until([&] { return yielded.is_set(); }));
-    p.last.cancel();
-    REQUIRE(p.until_state(ResultState::Cancelled));
+    REQUIRE(p.cancel_after(yielded));
     CHECK(local_destroyed);
 }
 
@@ -780,9 +778,7 @@ TEST_CASE(
             },
             ThreadOptions{.intrusive_cancel = false});
     };
-    REQUIRE(p.until([&] { return sleeping.is_set(); }));
-    p.last.cancel();
-    REQUIRE(p.until_state(ResultState::Cancelled));
+    REQUIRE(p.cancel_after(sleeping));
     CHECK(returned_normally);
 }
 
@@ -801,9 +797,7 @@ TEST_CASE("Cancelled is not caught by catch (const std::exception&)") {
             return 0;
         });
     };
-    REQUIRE(p.until([&] { return running.is_set(); }));
-    p.last.cancel();
-    REQUIRE(p.until_state(ResultState::Cancelled));
+    REQUIRE(p.cancel_after(running));
     CHECK_FALSE(swallowed);
 }
 
