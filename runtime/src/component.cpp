@@ -34,6 +34,10 @@ struct ComponentAccess {
         instance.failed_flag_ = false;
     }
     static void unmount(Instance& instance) { instance.unmount(); }
+    [[noreturn]] static void throw_changed(Instance& instance, std::size_t index,
+                                           const std::string& now) {
+        instance.throw_changed(index, now);
+    }
 };
 
 namespace {
@@ -154,15 +158,10 @@ void leave_component(ComponentScope& scope) {
     Instance& instance = *scope.instance;
     const std::size_t cursor = Access::cursor(instance);
     const auto& slots = Access::slots(instance);
-    if (Access::committed(instance) && cursor < slots.size()) {
-        const Slot& missing = *slots[cursor];
-        throw HookError("imhooks: hooks changed between frames in component \"" + instance.name() +
-                        "\": slot " + std::to_string(cursor) + " was " +
-                        hook_kind_name(missing.kind()) + "<" + type_name(missing.value_type()) +
-                        ">, now no hook (this frame called " + std::to_string(cursor) + " of " +
-                        std::to_string(slots.size()) +
-                        "); call the same hooks in the same order every frame");
-    }
+    if (Access::committed(instance) && cursor < slots.size())
+        Access::throw_changed(instance, cursor,
+                              "no hook (this frame called " + std::to_string(cursor) + " of " +
+                                  std::to_string(slots.size()) + ")");
     Access::committed(instance) = true;
     ImGui::PopID();
     t_current_instance = Access::parent(instance);

@@ -59,13 +59,15 @@ void throw_outside_component(const char* hook) {
                     "imhooks::component(key, body), between ImGui::NewFrame() and ImGui::Render()");
 }
 
-void Instance::throw_changed(std::size_t index, HookKind kind,
-                             const std::type_info& value_type) const {
-    const std::string now = std::string(hook_kind_name(kind)) + "<" + type_name(value_type) + ">";
+std::string hook_name(HookKind kind, const std::type_info& value_type) {
+    return std::string(hook_kind_name(kind)) + "<" + type_name(value_type) + ">";
+}
+
+void Instance::throw_changed(std::size_t index, const std::string& now) const {
     std::string was;
     if (index < slots_.size()) {
         const Slot& slot = *slots_[index];
-        was = std::string(hook_kind_name(slot.kind())) + "<" + type_name(slot.value_type()) + ">";
+        was = hook_name(slot.kind(), slot.value_type());
         if (was == now) was += " with other dependency types";
     } else {
         was = "no hook (the previous frame called " + std::to_string(slots_.size()) + ")";

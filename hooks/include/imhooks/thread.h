@@ -135,7 +135,7 @@ class TypedRun final : public RunContext {
         : RunContext(std::move(stop), intrusive), hook_(hook), generation_(generation) {}
     void publish_value(T&& value) { hook_.publish_value(generation_, stop(), std::move(value)); }
     void publish_progress(float fraction, std::string_view text) override {
-        hook_.publish_progress_from(generation_, stop(), fraction, text);
+        hook_.publish_progress(generation_, stop(), fraction, text);
     }
     static void publish(RunContext& run, T&& value) {
         static_cast<TypedRun&>(run).publish_value(std::move(value));
@@ -228,10 +228,6 @@ class ThreadHook final : public ThreadHookBase {
             post_needed = touch_locked();
         }
         if (post_needed) post();
-    }
-    void publish_progress_from(std::uint64_t generation, const std::stop_token& stop,
-                               float fraction, std::string_view text) {
-        publish_progress(generation, stop, fraction, text);
     }
 
   protected:

@@ -45,6 +45,10 @@ class ThreadHookBase : public ThreadControl,
     // The component unmounted: stop the run, publish nothing more. Non-blocking.
     void detach();
 
+    // A run's progress report (checked like every publication). Any thread.
+    void publish_progress(std::uint64_t generation, const std::stop_token& stop, float fraction,
+                          std::string_view text);
+
     void cancel() override;
     void retry() override;
     bool cancel_requested() const override {
@@ -76,14 +80,7 @@ class ThreadHookBase : public ThreadControl,
         changed_ = true;
         return !std::exchange(queued_, true);
     }
-    void post() { core_->post(shared_from_this_updatable()); }
-    void publish_progress(std::uint64_t generation, const std::stop_token& stop, float fraction,
-                          std::string_view text);
-
-    std::shared_ptr<Updatable> shared_from_this_updatable() {
-        return std::static_pointer_cast<Updatable>(
-            std::static_pointer_cast<ThreadHookBase>(shared_from_this()));
-    }
+    void post() { core_->post(shared_from_this()); }
 
     std::shared_ptr<Core> core_;
     mutable std::mutex mutex_;

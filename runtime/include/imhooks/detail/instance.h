@@ -22,6 +22,8 @@ class RuntimeImpl;
 
 enum class HookKind : unsigned char { State, Ref, Memo, Effect, Thread };
 const char* hook_kind_name(HookKind kind);
+// "use_state<int>": a hook as named in messages.
+std::string hook_name(HookKind kind, const std::type_info& value_type);
 
 // One hook's storage in a component instance. Created on the first frame the hook is called,
 // destroyed at unmount (after unmount() ran, in reverse slot order). Each concrete slot class
@@ -76,9 +78,9 @@ class alignas(64) Instance {
             Slot& existing = *slots_[index];
             if (existing.slot_type_ == &typeid(S) || *existing.slot_type_ == typeid(S)) [[likely]]
                 return static_cast<S&>(existing);
-            throw_changed(index, S::kKind, typeid(typename S::value_type));
+            throw_changed(index, hook_name(S::kKind, typeid(typename S::value_type)));
         }
-        if (committed_) throw_changed(index, S::kKind, typeid(typename S::value_type));
+        if (committed_) throw_changed(index, hook_name(S::kKind, typeid(typename S::value_type)));
         std::unique_ptr<S> created = std::forward<Make>(make)();
         created->slot_type_ = &typeid(S);
         S& result = *created;
@@ -100,8 +102,8 @@ class alignas(64) Instance {
         std::exception_ptr error;
         std::string message;
     };
-    [[noreturn]] void throw_changed(std::size_t index, HookKind kind,
-                                    const std::type_info& value_type) const;
+    // HookError: slot `index` now holds `now` (a hook_name(), or "no hook ...").
+    [[noreturn]] void throw_changed(std::size_t index, const std::string& now) const;
     void unmount() noexcept;
 
     // Every frame the instance renders.
