@@ -1,6 +1,7 @@
 #include "runtime_impl.h"
 
 #include <imhooks/detail/diagnostics.h>
+#include <imhooks/detail/settings_store.h>
 #include <imhooks/hook_error.h>
 #include <imhooks/runtime.h>
 
@@ -49,6 +50,16 @@ const char* hook_kind_name(HookKind kind) {
             return "use_effect";
         case HookKind::Thread:
             return "use_thread";
+        case HookKind::Context:
+            return "use_context";
+        case HookKind::Provide:
+            return "provide_context";
+        case HookKind::Reducer:
+            return "use_reducer";
+        case HookKind::Previous:
+            return "use_previous";
+        case HookKind::PersistentState:
+            return "use_persistent_state";
     }
     return "hook";
 }
@@ -129,6 +140,7 @@ RuntimeImpl::RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions o
     if (options_.shutdown_timeout.count() < 0)
         throw std::invalid_argument(
             "imhooks::Runtime: RuntimeOptions::shutdown_timeout must be >= 0");
+    SettingsStore::of(context_);  // before the first NewFrame() reads the .ini file
     const std::pair<ImGuiContextHookType, ImGuiContextHookCallback> hooks[] = {
         {ImGuiContextHookType_NewFramePre, &on_new_frame},
         {ImGuiContextHookType_EndFramePost, &on_end_frame},
@@ -183,6 +195,11 @@ Instance* RuntimeImpl::enter(ImGuiID id, std::string_view name, long long int_ke
         return nullptr;  // rendered twice
     }
     Instance& instance = *found;
+    // The same parent object as in the previous frame is the same parent: its ID is looked up
+    // (outside the instance's hot cache line) only when that may have changed.
+    if (instance.parent_ != t_current_instance ||
+        instance.last_frame_ + 1 != static_cast<std::uint32_t>(frame_))
+        instance.parent_id_ = t_current_instance ? t_current_instance->id_ : 0;
     instance.last_frame_ = static_cast<std::uint32_t>(frame_);
     ++rendered_this_frame_;
     instance.last_time_ = frame_time_;
@@ -230,6 +247,7 @@ void RuntimeImpl::begin_frame() {
     rendered_this_frame_ = 0;
     frame_time_ = Clock::now();
     in_frame_ = true;
+    contexts_.clear();  // a ContextProvider kept past Render() provides nothing in later frames
 
     Core& core = *core_;
     // Clear dirty before taking the queue: a post racing with us then leaves dirty set.
@@ -390,6 +408,7 @@ void RuntimeImpl::for_each_component(const std::function<void(const ComponentInf
         info.name = instance.name_;
         info.hooks = instance.slots_.size();
         info.last_frame = instance.last_frame_;
+        info.parent_id = instance.parent_id_;
         if (with_hooks)
             for (const auto& slot : instance.slots_)
                 info.hook_list.push_back(

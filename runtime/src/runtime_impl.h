@@ -5,6 +5,7 @@
 #include <imhooks/detail/instance.h>
 #include <imhooks/runtime.h>
 
+#include "context_stack.h"
 #include "instance_table.h"
 
 #include <imgui.h>
@@ -50,6 +51,7 @@ class RuntimeImpl {
 
     const std::shared_ptr<Core>& core() const { return core_; }
     const RuntimeOptions& options() const { return options_; }
+    ContextStack& contexts() { return contexts_; }
     RuntimeStats stats() const;
     void for_each_component(const std::function<void(const ComponentInfo&)>& visit,
                             bool with_hooks) const;
@@ -83,6 +85,7 @@ class RuntimeImpl {
 
     InstanceTable instances_;
     std::vector<std::pair<Instance*, Slot*>> after_frame_;
+    ContextStack contexts_;
     std::function<void(const ComponentError&)> error_handler_;
     std::size_t frame_ = 0;
     std::size_t rendered_this_frame_ = 0;  // distinct instances entered in this frame

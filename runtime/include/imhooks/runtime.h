@@ -53,10 +53,12 @@ struct RuntimeOptions {
 };
 
 // An error that could not reach the code that caused it: a component body that threw (caught
-// by its error boundary), an effect or a cleanup that threw after the frame.
+// by its error boundary), an effect or a cleanup that threw after the frame, a use_reducer
+// reducer that threw (its action was dropped), a saved use_persistent_state value that did not
+// parse (the initial value was used).
 struct ComponentError {
     std::string component;   // the component's key ("#42" for integer keys)
-    const char* where = "";  // "render", "effect" or "cleanup"
+    const char* where = "";  // "render", "effect", "cleanup", "reducer", "persistent_state"
     std::string message;     // readable, also for exceptions not derived from std::exception
     std::exception_ptr error;
 };
@@ -78,7 +80,9 @@ struct RuntimeStats {
 
 // One hook of a mounted component, as shown by Runtime::for_each_component.
 struct HookInfo {
-    const char* kind = "";   // "use_state", "use_ref", "use_memo", "use_effect", "use_thread"
+    const char* kind = "";   // "use_state", "use_ref", "use_memo", "use_effect", "use_thread",
+                             // "use_context", "provide_context", "use_reducer", "use_previous",
+                             // "use_persistent_state"
     std::string value_type;  // readable C++ type name ("int", "std::string")
     std::string status;      // use_thread: its state as shown this frame ("RUNNING"); else empty
 };
@@ -91,6 +95,7 @@ struct ComponentInfo {
     std::size_t hooks = 0;            // number of hook slots
     std::vector<HookInfo> hook_list;  // filled only when for_each_component is asked for it
     std::size_t last_frame = 0;       // last frame in which it was rendered
+    ImGuiID parent_id = 0;            // id of the component it was last rendered inside, or 0
 };
 
 //----------------------------------------------------------------------------------------------

@@ -20,7 +20,18 @@ namespace imhooks::detail {
 
 class RuntimeImpl;
 
-enum class HookKind : unsigned char { State, Ref, Memo, Effect, Thread };
+enum class HookKind : unsigned char {
+    State,
+    Ref,
+    Memo,
+    Effect,
+    Thread,
+    Context,
+    Provide,
+    Reducer,
+    Previous,
+    PersistentState
+};
 const char* hook_kind_name(HookKind kind);
 // "use_state<int>": a hook as named in messages.
 std::string hook_name(HookKind kind, const std::type_info& value_type);
@@ -121,6 +132,7 @@ class alignas(64) Instance {
     RuntimeImpl& runtime_;
     std::string name_;
     std::unique_ptr<Failure> failed_;  // its body threw: render the error boundary until Retry
+    ImGuiID parent_id_ = 0;  // the component it was last rendered inside (0: none), for inspectors
 };
 
 // The instance whose body is running on this thread, or nullptr.
