@@ -14,8 +14,11 @@
 //   Render
 //
 // runtime.h    Runtime, RuntimeOptions, component(key, body)
-// state.h      use_state, use_ref
+// state.h      use_state, use_state with deps, use_ref, use_previous
 // memo.h       use_memo, use_effect
+// context.h    use_context, provide_context, ContextProvider
+// reducer.h    use_reducer, Dispatch
+// persistent_state.h  use_persistent_state, persist<T>
 // deps.h       deps(...)
 // thread.h     use_thread, ThreadOptions
 // result.h     Result<T>, ResultState, to_string
@@ -24,11 +27,14 @@
 // hook_error.h HookError
 #pragma once
 
+#include <imhooks/context.h>
 #include <imhooks/deps.h>
 #include <imhooks/generator.h>
 #include <imhooks/hook_error.h>
 #include <imhooks/job.h>
 #include <imhooks/memo.h>
+#include <imhooks/persistent_state.h>
+#include <imhooks/reducer.h>
 #include <imhooks/result.h>
 #include <imhooks/runtime.h>
 #include <imhooks/state.h>
