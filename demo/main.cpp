@@ -7,6 +7,8 @@
 //   4 Blocking call  a job stuck in a blocking call, freed by a std::stop_callback
 //   5 State machine  a job's live state and the transitions the UI showed
 //   6 Inspector      mounted components, their hooks and jobs, frames and wakes
+//   7 Hooks          context, reducer, previous value, state reset by deps, persistent state
+//                    (shown in a fourth column when the window is wide enough, or with --panel)
 //
 // Build and run it with `make demo` (without a display it runs under Xvfb and writes
 // screenshots). Esc, closing the window, Ctrl+C or SIGTERM quit. `imhooks_demo --help` lists the
@@ -44,11 +46,14 @@ constexpr Panel kPanels[] = {
     {"blocking", "Blocking call: std::stop_callback", 0, 1},
     {"states", "States: the state machine of a job", 1, 1},
     {"inspector", "Inspector: what the runtime knows", 2, 1},
+    {"hooks", "Hooks: context, reducer, previous, persistent", 3, 0},
 };
 
 const char* usage() {
     return "  --panel NAME       show one panel alone (primes, mandelbrot, errors, blocking,\n"
-           "                     states, inspector), in a window sized for it\n"
+           "                     states, inspector, hooks), in a window sized for it\n"
+           "  --settings FILE    keep ImGui's settings and the hooks panel's persistent values\n"
+           "                     in FILE (an .ini file) across runs\n"
            "  --print-state      print each state the primes panel and the server call show\n"
            "                     (\"primes: RUNNING\", \"call: CANCELLED after 0.52 s\")\n"
            "  --print-layout     print where tests click (\"layout: NAME X Y W H\")\n"
@@ -91,6 +96,8 @@ CommandLine parse_command_line(int argc, char** argv) {
                 throw std::invalid_argument("invalid value for --primes-limit: '" +
                                             std::string(text) + "' (expected an integer >= 2)");
             line.options.primes_limit = limit;
+        } else if (name == "--settings") {
+            line.options.settings_file = std::string(value());
         } else if (name == "--panel") {
             line.panel = std::string(value());
             bool known = false;
@@ -123,6 +130,7 @@ int main(int argc, char** argv) {
 
         imhooks::RunnerOptions defaults;
         defaults.title = "imhooks demo";
+        defaults.ini_filename = options.settings_file;
         if (!line.panel.empty()) {  // one panel: a window just around it
             defaults.width = static_cast<int>(kPanelSize.x + 2 * kMargin);
             defaults.height = static_cast<int>(kPanelSize.y + 2 * kMargin);
@@ -140,6 +148,9 @@ int main(int argc, char** argv) {
                 const bool alone = !line.panel.empty();
                 const ImVec2 at(kMargin + (alone ? 0 : panel.column * (kPanelSize.x + kMargin)),
                                 kMargin + (alone ? 0 : panel.row * (kPanelSize.y + kMargin)));
+                // The fourth column appears when the window is wide enough for it.
+                if (panel.column == 3 && at.x + kPanelSize.x > ImGui::GetIO().DisplaySize.x)
+                    continue;
                 ImGui::SetNextWindowPos(at, ImGuiCond_FirstUseEver);
                 ImGui::SetNextWindowSize(kPanelSize, ImGuiCond_FirstUseEver);
 
@@ -161,6 +172,7 @@ int main(int argc, char** argv) {
                         if (name == "blocking") demo::BlockingCallPanel(options);
                         if (name == "states") demo::StateMachinePanel();
                         if (name == "inspector") demo::InspectorPanel(snapshot);
+                        if (name == "hooks") demo::HookSetPanel(options);
                     });
                 }
                 ImGui::End();

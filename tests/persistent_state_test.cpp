@@ -236,7 +236,8 @@ TEST_CASE("saved text that does not parse gives the initial value and a report n
     CHECK_THAT(save_settings(ui), Catch::Contains("[imhooks][zoom]\nvalue=1.5x\n"));
 }
 
-TEST_CASE("a change marks ImGui's settings dirty; without an .ini file ImGui asks the app") {
+TEST_CASE(
+    "a change marks ImGui's settings dirty, and without an .ini file ImGui asks the app to save") {
     Headless ui;
     ImGuiIO& io = ImGui::GetIO();
     io.IniSavingRate = 0.05f;  // three frames of the harness

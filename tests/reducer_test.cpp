@@ -90,7 +90,7 @@ TEST_CASE("a dispatch from another thread wakes a waiting UI thread") {
     worker.join();
 }
 
-TEST_CASE("a reducer that throws drops its action and reports it; the other actions apply") {
+TEST_CASE("a reducer that throws drops its action and reports it, and the other actions apply") {
     Headless ui;
     std::vector<ComponentError> errors;
     ui.runtime().set_error_handler([&](const ComponentError& error) { errors.push_back(error); });

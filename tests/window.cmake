@@ -142,6 +142,37 @@ imhooks_screenshot_test(states
            --colour 328 70 86 22 ${FINISHED} 4        # ...and outlined in green
            --distinct 16 227 400 80 8)             # the transitions table
 
+# 7. The hook set, settled: the swatch drawn with the look the panel provides (warm), the one
+# inside a ContextProvider with the innermost look (cool).
+imhooks_screenshot_test(hooks
+    DEMO_ARGS --panel hooks --quit-when-ready
+    CHECKS ${PANEL_CHECKS}
+           --colour 16 124 90 20 242 140 64 60     # "from context": warm
+           --colour 130 124 100 20 89 178 242 60)  # "inner provider": cool
+
+# The same panel started with settings an earlier run saved (accent cool, zoom 1.4): both come
+# back, so the swatches swap colours and grow; the file is written back with them at exit.
+set(IMHOOKS_SETTINGS_SEED ${IMHOOKS_SCREENSHOT_DIR}/hooks-seed.ini)
+set(IMHOOKS_SETTINGS ${IMHOOKS_SCREENSHOT_DIR}/hooks-restored.ini)
+file(WRITE ${IMHOOKS_SETTINGS_SEED}
+     "[imhooks][demo.accent]\nvalue=1\n\n[imhooks][demo.zoom]\nvalue=1.4\n\n"
+     "[imhooks][demo.name]\nvalue=Ada\n")
+add_test(NAME window_settings_seed
+    COMMAND ${CMAKE_COMMAND} -E copy ${IMHOOKS_SETTINGS_SEED} ${IMHOOKS_SETTINGS})
+set_tests_properties(window_settings_seed PROPERTIES
+    LABELS "window" FIXTURES_SETUP imhooks_settings_seed)
+imhooks_screenshot_test(hooks_restored
+    DEMO_ARGS --panel hooks --settings ${IMHOOKS_SETTINGS} --quit-when-ready
+    CHECKS ${PANEL_CHECKS}
+           --colour 16 124 120 20 89 178 242 60    # "from context": cool, 1.4 times as large
+           --colour 170 124 120 20 242 140 64 60)  # "inner provider": warm
+set_tests_properties(window_screenshot_hooks_restored PROPERTIES
+    FIXTURES_REQUIRED imhooks_settings_seed)
+add_test(NAME window_settings_written_back
+    COMMAND grep -Pzq "\\[imhooks\\]\\[demo.name\\]\\nvalue=Ada\\n" ${IMHOOKS_SETTINGS})
+set_tests_properties(window_settings_written_back PROPERTIES
+    LABELS "window" FIXTURES_REQUIRED imhooks_screenshot_hooks_restored)
+
 # The whole demo, settled: six windows in a 3 x 2 grid with the background between them, the
 # inspector focused, and content in each window.
 imhooks_screenshot_test(demo

@@ -17,6 +17,7 @@ struct Options {
     bool print_layout = false;  // print where the buttons that tests click are on screen
     bool start_call = false;    // the blocking-call panel places its call at once
     int primes_limit = 5'000'000;
+    std::string settings_file;  // --settings: the runner's ini_filename (empty: none)
 };
 
 //----------------------------------------------------------------------------------------------
@@ -35,6 +36,10 @@ void ErrorPanel();
 void BlockingCallPanel(const Options& options);
 // 5. A job's live state on the state diagram, and the transitions the UI saw.
 void StateMachinePanel();
+
+// 7. The rest of the hook set: use_context, use_reducer, use_previous, use_state with deps,
+//    use_persistent_state.
+void HookSetPanel(const Options& options);
 
 // 6. What the inspector shows. Runtime::for_each_component may not run inside a component body,
 //    so main.cpp takes this snapshot just before rendering the inspector.
