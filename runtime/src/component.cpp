@@ -164,7 +164,7 @@ void leave_component(ComponentScope& scope) {
                                   std::to_string(slots.size()) + ")");
     Access::committed(instance) = true;
     ImGui::PopID();
-    instance.runtime().contexts().leave(instance);
+    if (ContextStack::any()) instance.runtime().contexts().leave(instance);
     t_current_instance = Access::parent(instance);
 }
 
