@@ -141,7 +141,7 @@ const T& use_context(U&& fallback) {
 // The innermost provider wins; scopes must nest (end them in reverse order, as C++ scopes do).
 // Create it after NewFrame() and let it end before Render() (a scope still alive at the next
 // NewFrame() provides nothing in that frame). Throws HookError when there is no Runtime or no
-// frame. UI thread.
+// frame. Costs one push and one pop. UI thread.
 //
 //   {
 //       imhooks::ContextProvider<Theme> theme(Theme{accent, 1.5f});

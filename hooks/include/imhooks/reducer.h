@@ -153,7 +153,8 @@ class Dispatch {
 
     // Queues `action`. At the next frame start the reducer applies the queued actions on the UI
     // thread, in the order they were dispatched (from one thread; calls racing on several threads
-    // are applied in the order they took the queue's lock). Requests a frame. Any thread.
+    // are applied in the order they took the queue's lock). Requests a frame. Costs a lock and a
+    // move into a vector; the first action of a burst also posts the queue. Any thread.
     void operator()(A action) const {
         if (auto queue = queue_.lock()) queue->push(std::move(action));
     }
