@@ -297,7 +297,7 @@ TEST_CASE("settings loaded while a hook is mounted show in its next render") {
     CHECK(seen == std::vector<int>{1, 9});
 }
 
-TEST_CASE("without an .ini file the value lasts for the session, across a remount") {
+TEST_CASE("without an .ini file the value lasts until the application exits, across a remount") {
     Headless ui;
     bool shown = true;
     bool set = true;

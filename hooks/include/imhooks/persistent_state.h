@@ -273,8 +273,9 @@ class PersistentSlot final : public SlotOf<PersistentSlot<T>> {
 //    mounted hook are kept and written back.
 //  - ImGui::LoadIniSettingsFromMemory() at any time: mounted hooks show the loaded values in
 //    their next render.
-//  - io.IniFilename null: ImGui reads and writes no file, so the value lasts for the session, as
-//    use_state's would (it also survives a remount, as ImGui's window settings do). Applications
+//  - io.IniFilename null: ImGui reads and writes no file, so the value lasts until the
+//    application exits, as use_state's would (it also survives a remount, as ImGui's window
+//    settings do). Applications
 //    that keep their settings themselves (SaveIniSettingsToMemory() when
 //    io.WantSaveIniSettings, LoadIniSettingsFromMemory() at start) get it there.
 //  - A different `key` in a later frame switches to that key as if remounted (setters obtained
