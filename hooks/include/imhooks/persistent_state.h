@@ -275,9 +275,9 @@ class PersistentSlot final : public SlotOf<PersistentSlot<T>> {
 //    their next render.
 //  - io.IniFilename null: ImGui reads and writes no file, so the value lasts until the
 //    application exits, as use_state's would (it also survives a remount, as ImGui's window
-//    settings do). Applications
-//    that keep their settings themselves (SaveIniSettingsToMemory() when
-//    io.WantSaveIniSettings, LoadIniSettingsFromMemory() at start) get it there.
+//    settings do). Applications that keep their settings themselves
+//    (SaveIniSettingsToMemory() when io.WantSaveIniSettings, LoadIniSettingsFromMemory() at
+//    start) get it there.
 //  - A different `key` in a later frame switches to that key as if remounted (setters obtained
 //    before do nothing).
 // The Runtime registers ImGui's settings handler when it is created; create it before the first
