@@ -45,6 +45,7 @@ struct InspectorSnapshot {
         std::vector<imhooks::HookInfo> hooks;
     };
     imhooks::RuntimeStats stats;
+    imhooks::ExecutorStats executor;
     std::size_t frames_rendered = 0;
     std::vector<Component> components;
 };

@@ -91,6 +91,10 @@ const std::shared_ptr<Core>& Instance::core() const {
     return runtime_.core();
 }
 
+const std::shared_ptr<ExecutorState>& Instance::executor() const {
+    return runtime_.executor_state();
+}
+
 void Instance::unmount() noexcept {
     runtime_.forget_after_frame(*this);  // e.g. an effect scheduled before its body threw
     for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
@@ -115,7 +119,11 @@ std::string int_key_name(long long key) {
 // RuntimeImpl
 
 RuntimeImpl::RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions options)
-    : owner_(owner), context_(context), options_(options), core_(std::make_shared<Core>()) {
+    : owner_(owner),
+      context_(context),
+      options_(options),
+      core_(std::make_shared<Core>()),
+      executor_(options_.executor) {
     if (!context_)
         throw std::invalid_argument(
             "imhooks::Runtime: no ImGui context; call ImGui::CreateContext() first");
@@ -129,6 +137,10 @@ RuntimeImpl::RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions o
     if (options_.shutdown_timeout.count() < 0)
         throw std::invalid_argument(
             "imhooks::Runtime: RuntimeOptions::shutdown_timeout must be >= 0");
+    if (!executor_) {
+        executor_ = std::make_shared<Executor>();
+        owns_executor_ = true;
+    }
     const std::pair<ImGuiContextHookType, ImGuiContextHookCallback> hooks[] = {
         {ImGuiContextHookType_NewFramePre, &on_new_frame},
         {ImGuiContextHookType_EndFramePost, &on_end_frame},
@@ -148,7 +160,7 @@ RuntimeImpl::~RuntimeImpl() {
     if (context_)
         for (ImGuiID id : hook_ids_) ImGui::RemoveContextHook(context_, id);
     unmount_all();
-    shut_down_threads();
+    shut_down_work();
 }
 
 RuntimeImpl* RuntimeImpl::find(ImGuiContext* context) {
@@ -223,7 +235,6 @@ void RuntimeImpl::forget_frame() {
 }
 
 void RuntimeImpl::begin_frame() {
-    reap_threads();
     ++frame_;
     t_frame_context = context_;
     t_frame_runtime = this;
@@ -255,6 +266,17 @@ void RuntimeImpl::begin_frame() {
         }
     }
     updates_applied_ += updates.size();
+    report_late();
+}
+
+void RuntimeImpl::report_late() {
+    std::vector<Core::LateReport> reports;
+    {
+        std::lock_guard lock(core_->mutex_);
+        if (core_->late_reports_.empty()) return;
+        reports.swap(core_->late_reports_);
+    }
+    for (auto& late : reports) report(late.component, late.where, late.error);
 }
 
 bool RuntimeImpl::keep_unrendered(const Instance& instance) {
@@ -309,64 +331,36 @@ void RuntimeImpl::unmount_all() {
     for (auto& instance : instances_.take_all()) instance->unmount();
 }
 
-void RuntimeImpl::reap_threads() {
-    Core& core = *core_;
-    std::vector<std::shared_ptr<Core::Thread>> finished;
-    {
-        std::lock_guard lock(core.threads_mutex_);
-        if (core.threads_done_ == 0) return;
-        for (auto it = core.threads_.begin(); it != core.threads_.end();) {
-            if ((*it)->done) {
-                finished.push_back(std::move(*it));
-                it = core.threads_.erase(it);
-            } else {
-                ++it;
-            }
-        }
-        core.threads_done_ = 0;
-    }
-    // Each has finished its work; join only waits for the thread's exit.
-    for (auto& thread : finished) thread->handle.join();
-}
-
-void RuntimeImpl::shut_down_threads() {
+void RuntimeImpl::shut_down_work() {
     Core& core = *core_;
     {
         std::lock_guard lock(core.waker_mutex_);
         core.waker_ = nullptr;
     }
-    std::list<std::shared_ptr<Core::Thread>> threads;
+    // Jobs were asked to stop by unmount_all(); their stop requests and destructions run on the
+    // executor. Wait for them, bounded.
+    bool done;
     {
-        std::unique_lock lock(core.threads_mutex_);
+        std::unique_lock lock(core.active_mutex_);
+        done = core.active_cv_.wait_for(lock, options_.shutdown_timeout,
+                                        [&] { return core.active_work() == 0; });
+    }
+    const std::size_t left = core.active_work();
+    std::vector<Core::LateReport> reports;
+    {
+        std::lock_guard lock(core.mutex_);
         core.closed_.store(true, std::memory_order_release);
-        core.threads_cv_.wait_for(lock, options_.shutdown_timeout, [&] {
-            return std::all_of(core.threads_.begin(), core.threads_.end(),
-                               [](const auto& thread) { return thread->done; });
-        });
-        threads.swap(core.threads_);
-        core.threads_done_ = 0;
+        core.queue_.clear();
+        reports.swap(core.late_reports_);
     }
-    std::size_t detached = 0;
-    for (auto& thread : threads) {
-        bool done;
-        {
-            std::lock_guard lock(core.threads_mutex_);
-            done = thread->done;
-        }
-        if (done) {
-            thread->handle.join();
-        } else {
-            thread->handle.detach();  // it owns everything it touches through shared pointers
-            ++detached;
-        }
-    }
-    if (detached)
+    for (auto& late : reports) report(late.component, late.where, late.error);
+    if (!done && left > 0)
         std::fprintf(stderr,
                      "imhooks: %zu job(s) still running %lld ms after their stop was requested at "
-                     "Runtime shutdown; detached them (their results are discarded)\n",
-                     detached, static_cast<long long>(options_.shutdown_timeout.count()));
-    std::lock_guard lock(core.mutex_);
-    core.queue_.clear();
+                     "Runtime shutdown; left them running (their results are discarded)\n",
+                     left, static_cast<long long>(options_.shutdown_timeout.count()));
+    if (owns_executor_) executor_->state()->shut_down(std::chrono::seconds(2));
+    executor_.reset();
 }
 
 RuntimeStats RuntimeImpl::stats() const {
@@ -374,10 +368,8 @@ RuntimeStats RuntimeImpl::stats() const {
     stats.frames = frame_;
     stats.wakes = core_->wakes_.load(std::memory_order_relaxed);
     stats.mounted = instances_.size();
-    stats.threads_started = core_->threads_started_.load(std::memory_order_relaxed);
+    stats.active_work = core_->active_work();
     stats.updates_applied = updates_applied_;
-    std::lock_guard lock(core_->threads_mutex_);
-    for (const auto& thread : core_->threads_) stats.live_threads += thread->done ? 0 : 1;
     return stats;
 }
 
@@ -479,6 +471,9 @@ std::optional<std::chrono::steady_clock::time_point> Runtime::next_timed_frame()
 }
 RuntimeStats Runtime::stats() const {
     return impl_->stats();
+}
+Executor& Runtime::executor() const {
+    return impl_->executor();
 }
 const RuntimeOptions& Runtime::options() const {
     return impl_->options();

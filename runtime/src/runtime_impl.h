@@ -2,6 +2,7 @@
 #pragma once
 
 #include <imhooks/detail/core.h>
+#include <imhooks/detail/executor_state.h>
 #include <imhooks/detail/instance.h>
 #include <imhooks/runtime.h>
 
@@ -49,6 +50,8 @@ class RuntimeImpl {
     }
 
     const std::shared_ptr<Core>& core() const { return core_; }
+    Executor& executor() const { return *executor_; }
+    const std::shared_ptr<ExecutorState>& executor_state() const { return executor_->state(); }
     const RuntimeOptions& options() const { return options_; }
     RuntimeStats stats() const;
     void for_each_component(const std::function<void(const ComponentInfo&)>& visit,
@@ -69,8 +72,8 @@ class RuntimeImpl {
     void end_frame();
     bool keep_unrendered(const Instance& instance);
     void unmount_all();
-    void reap_threads();
-    void shut_down_threads();
+    void report_late();
+    void shut_down_work();
 
     Runtime& owner_;
     static thread_local ImGuiContext* t_frame_context;
@@ -79,6 +82,8 @@ class RuntimeImpl {
     ImGuiContext* context_;
     RuntimeOptions options_;
     std::shared_ptr<Core> core_;
+    std::shared_ptr<Executor> executor_;
+    bool owns_executor_ = false;
     ImGuiID hook_ids_[3] = {};
 
     InstanceTable instances_;

@@ -17,6 +17,7 @@
 // state.h      use_state, use_ref
 // memo.h       use_memo, use_effect
 // deps.h       deps(...)
+// executor.h   Executor, ExecutorOptions, blocking()
 // thread.h     use_thread, ThreadOptions
 // result.h     Result<T>, ResultState, to_string
 // job.h        Job<T>, Cancelled, checkpoint(), sleep_for(), report_progress(), stop_requested()
@@ -25,6 +26,7 @@
 #pragma once
 
 #include <imhooks/deps.h>
+#include <imhooks/executor.h>
 #include <imhooks/generator.h>
 #include <imhooks/hook_error.h>
 #include <imhooks/job.h>

@@ -4,6 +4,7 @@
 #include <imhooks/deps.h>
 #include <imhooks/detail/instance.h>
 #include <imhooks/detail/thread_hook.h>
+#include <imhooks/executor.h>
 #include <imhooks/generator.h>
 #include <imhooks/job.h>
 #include <imhooks/result.h>
@@ -12,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <stop_token>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -23,6 +25,16 @@ struct ThreadOptions {
     // sleep_for(), report_progress(), Job::yield(), between generator elements) by Cancelled.
     // false: nothing throws; the job polls its std::stop_token; sleep_for returns early.
     bool intrusive_cancel = true;
+    // The executor the runs go to; null (default): the runtime's (RuntimeOptions::executor).
+    // Read on the first frame only; the hook keeps the executor alive while it is mounted.
+    std::shared_ptr<Executor> executor{};
+    // true: each run has a thread to itself and takes no slot, as if the whole job were inside
+    // blocking(): for jobs that block in ways the library cannot see (a driver call, a child
+    // process). Such runs count against ExecutorOptions::max_threads only.
+    bool dedicated_thread = false;
+    // Runs of higher priority leave the executor's queue first; among equal priorities the newest
+    // run goes first (the rows just scrolled into view). Read at every run request.
+    int priority = 0;
 };
 
 namespace detail {
@@ -131,11 +143,12 @@ class ThreadHook;
 template <class T>
 class TypedRun final : public RunContext {
   public:
-    TypedRun(ThreadHook<T>& hook, std::uint64_t generation, std::stop_token stop, bool intrusive)
-        : RunContext(std::move(stop), intrusive), hook_(hook), generation_(generation) {}
-    void publish_value(T&& value) { hook_.publish_value(generation_, stop(), std::move(value)); }
+    TypedRun(ThreadHook<T>& hook, std::uint64_t generation, std::shared_ptr<RunSignal> signal,
+             bool intrusive)
+        : RunContext(std::move(signal), intrusive), hook_(hook), generation_(generation) {}
+    void publish_value(T&& value) { hook_.publish(generation_, signal(), std::move(value)); }
     void publish_progress(float fraction, std::string_view text) override {
-        hook_.publish_progress(generation_, stop(), fraction, text);
+        hook_.publish_progress(generation_, signal(), fraction, text);
     }
     static void publish(RunContext& run, T&& value) {
         static_cast<TypedRun&>(run).publish_value(std::move(value));
@@ -149,8 +162,8 @@ class TypedRun final : public RunContext {
 template <class T>
 class TypedJob : public ErasedJob {
   public:
-    // Runs the job; a returned value goes to `returned`.
-    virtual void run(TypedRun<T>& run, std::optional<T>& returned) const = 0;
+    // Runs the job; a returned value goes to `returned` (a T, built on this thread).
+    virtual void run(TypedRun<T>& run, std::shared_ptr<const void>& returned) const = 0;
 };
 
 template <class T, class F, JobForm Form>
@@ -159,7 +172,7 @@ class JobImpl final : public TypedJob<T> {
     template <class G>
     explicit JobImpl(G&& f) : f_(std::forward<G>(f)) {}
 
-    void run(TypedRun<T>& run, std::optional<T>& returned) const override {
+    void run(TypedRun<T>& run, std::shared_ptr<const void>& returned) const override {
         F& f = f_;
         if constexpr (Form == JobForm::Plain) {
             store(returned, [&] { return f(); });
@@ -184,16 +197,20 @@ class JobImpl final : public TypedJob<T> {
 
   private:
     template <class Call>
-    static void store(std::optional<T>& returned, Call&& call) {
+    static void store(std::shared_ptr<const void>& returned, Call&& call) {
         if constexpr (std::is_void_v<std::invoke_result_t<Call&>>) {
             call();
-            if constexpr (std::is_same_v<T, std::monostate>) returned.emplace();
+            if constexpr (std::is_same_v<T, std::monostate>) returned = std::make_shared<const T>();
         } else {
-            returned.emplace(call());
+            returned = std::make_shared<const T>(call());
         }
     }
     mutable F f_;  // a job is run by one thread at a time
 };
+
+// use_thread's changes go to the runtime's frame-start queue; its discarded errors to the
+// runtime's error handler, naming the component.
+std::shared_ptr<ChangeSink> make_runtime_sink(std::shared_ptr<Core> core, std::string component);
 
 template <class T>
 class ThreadHook final : public ThreadHookBase {
@@ -211,36 +228,35 @@ class ThreadHook final : public ThreadHookBase {
 
     // Frame start: turn the pending changes into a new snapshot. UI thread.
     void apply() override {
+        std::shared_ptr<const void> released_value;
+        std::shared_ptr<const Snapshot<T>> released_snapshot;
         std::lock_guard lock(mutex_);
         queued_ = false;
         if (!changed_) return;
         changed_ = false;
-        ui_ = snapshot_locked(std::nullopt);
+        take_fresh_locked(released_value);
+        released_snapshot = std::exchange(ui_, snapshot_locked(std::nullopt));
+        // (the lock is released before the released objects are destroyed: declared above it)
     }
 
-    void publish_value(std::uint64_t generation, const std::stop_token& stop, T&& value) {
-        bool post_needed;
-        {
-            std::lock_guard lock(mutex_);
-            if (!may_publish_locked(generation, stop)) return;
-            fresh_.emplace(std::move(value));
-            value_generation_ = generation;
-            post_needed = touch_locked();
-        }
-        if (post_needed) post();
+    // A partial result of the run `generation`. The value is built here, on the worker, before
+    // the lock is taken. Worker thread.
+    void publish(std::uint64_t generation, const RunSignal& signal, T&& value) {
+        publish_value(generation, signal, std::make_shared<const T>(std::move(value)));
     }
 
   protected:
-    End execute(const ErasedJob& job, std::uint64_t generation, std::stop_token stop,
-                bool intrusive, std::exception_ptr& error) override {
-        TypedRun<T> run(*this, generation, std::move(stop), intrusive);
+    End execute_job(const ErasedJob& job, std::uint64_t generation,
+                    const std::shared_ptr<RunSignal>& signal, bool intrusive,
+                    std::shared_ptr<const void>& returned, std::exception_ptr& error) override {
+        TypedRun<T> run(*this, generation, signal, intrusive);
         struct Current {
             RunContext* previous = t_current_run;
             explicit Current(RunContext* run) { t_current_run = run; }
             ~Current() { t_current_run = previous; }
         } current(&run);
         try {
-            static_cast<const TypedJob<T>&>(job).run(run, returned_);
+            static_cast<const TypedJob<T>&>(job).run(run, returned);
             return End::Returned;
         } catch (const Cancelled&) {
             return End::Cancelled;
@@ -250,27 +266,17 @@ class ThreadHook final : public ThreadHookBase {
         }
     }
 
-    void show_starting_locked() override { ui_ = snapshot_locked(ResultState::Starting); }
-
-    void take_returned_locked(std::uint64_t generation) override {
-        if (returned_) {
-            fresh_ = std::move(returned_);
-            value_generation_ = generation;
-        }
-        returned_.reset();
+    void show_starting_locked(Released& released) override {
+        take_fresh_locked(released.value);
+        released.snapshot = std::exchange(ui_, snapshot_locked(ResultState::Starting));
     }
-    void discard_returned() override { returned_.reset(); }
 
   private:
     // Under mutex_: a snapshot of the pending state (`state` overrides the state shown).
     std::shared_ptr<const Snapshot<T>> snapshot_locked(std::optional<ResultState> state) {
-        if (fresh_) {
-            value_ = std::make_shared<const T>(std::move(*fresh_));
-            fresh_.reset();
-        }
         auto snapshot = std::make_shared<Snapshot<T>>();
         snapshot->state = state.value_or(state_);
-        snapshot->value = value_;
+        snapshot->value = std::static_pointer_cast<const T>(value_);
         snapshot->error = error_;
         snapshot->progress = progress_;
         snapshot->progress_text = progress_text_;
@@ -280,10 +286,7 @@ class ThreadHook final : public ThreadHookBase {
         return snapshot;
     }
 
-    std::shared_ptr<const Snapshot<T>> ui_;  // UI thread only
-    std::shared_ptr<const T> value_;         // guarded by mutex_
-    std::optional<T> fresh_;                 // a value newer than value_, guarded by mutex_
-    std::optional<T> returned_;  // the driver's, between execute and take_returned_locked
+    std::shared_ptr<const Snapshot<T>> ui_;  // UI thread; written under mutex_
 };
 
 template <class T, class D>
@@ -291,49 +294,52 @@ class ThreadSlot final : public SlotOf<ThreadSlot<T, D>> {
   public:
     static constexpr HookKind kKind = HookKind::Thread;
     using value_type = T;
-    explicit ThreadSlot(std::shared_ptr<Core> core)
-        : hook_(std::make_shared<ThreadHook<T>>(std::move(core))) {}
+    ThreadSlot(Instance& instance, std::shared_ptr<Executor> executor)
+        : executor_(std::move(executor)),
+          hook_(std::make_shared<ThreadHook<T>>(
+              make_runtime_sink(instance.core(), instance.name()),
+              executor_ ? executor_->state() : instance.executor())) {}
 
     template <class Make>
     const std::shared_ptr<const Snapshot<T>>& render(Instance& instance, Make&& make_job, D&& deps,
-                                                     bool intrusive) {
+                                                     const RunPolicy& policy) {
         if (!mounted_) {
             mounted_ = true;
             deps_ = std::move(deps);
             first_job_ = make_job();
-            intrusive_ = intrusive;
+            policy_ = policy;
             instance.after_frame(*this);  // rule 1: start right after the first frame
         } else if (!(deps_ == deps)) {
             deps_ = std::move(deps);
-            first_job_.reset();
-            hook_->request_run(make_job(), intrusive, /*show_starting=*/true);
+            hook_->request_run(make_job(), policy, /*show_starting=*/true);
         }
         return hook_->ui();
     }
 
     void after_frame() override {
-        if (first_job_) hook_->request_run(std::move(first_job_), intrusive_);
+        if (first_job_) hook_->request_run(std::move(first_job_), policy_);
         first_job_.reset();
     }
     void unmount() override { hook_->detach(); }
     std::string status() const override { return to_string(hook_->ui()->state); }
 
   private:
+    std::shared_ptr<Executor> executor_;  // ThreadOptions::executor, kept alive while mounted
     std::shared_ptr<ThreadHook<T>> hook_;
     D deps_{};
     bool mounted_ = false;
-    bool intrusive_ = true;
+    RunPolicy policy_;
     std::shared_ptr<const ErasedJob> first_job_;
 };
 
 }  // namespace detail
 
-// Runs `job` on a worker thread after the first frame, and again when `deps` change (the old run
-// is stopped first), and returns this frame's Result. Accepted job forms, chosen at compile time:
+// Runs `job` on an executor after the first frame, and again when `deps` change (the old run is
+// stopped first), and returns this frame's Result. Accepted job forms, chosen at compile time:
 //   T()   T(std::stop_token)   Generator<T>()   Generator<T>(std::stop_token)   T(Job<T>&)
 // (a job returning void gives Result<std::monostate>). The job is copied when the run is
-// requested; retry() re-runs that copy. Worker threads never call ImGui. See the SPEC rules in
-// result.h's comments and README. UI thread, inside a component.
+// requested; retry() re-runs that copy. The job and its captures are destroyed on an executor
+// thread, never on the UI thread. Jobs never call ImGui. UI thread, inside a component.
 template <class T = detail::Deduce, class F, class... Ds>
 auto use_thread(F&& job, Deps<Ds...> deps = {}, ThreadOptions options = {}) {
     using Fn = std::decay_t<F>;
@@ -344,20 +350,26 @@ auto use_thread(F&& job, Deps<Ds...> deps = {}, ThreadOptions options = {}) {
         "imhooks::Generator<T>(), imhooks::Generator<T>(std::stop_token), "
         "T(imhooks::Job<T>&) (for a generic lambda taking Job, name T: use_thread<T>(...))");
     using V = typename Traits::value_type;
+    static_assert(std::is_move_constructible_v<V> && std::is_destructible_v<V>,
+                  "use_thread: the job's result type must be move-constructible (it is moved "
+                  "into the Result once, on the worker thread)");
     using D = Deps<Ds...>;
     using Slot = detail::ThreadSlot<V, D>;
     detail::Instance& instance = detail::current_instance("use_thread");
-    auto& slot = instance.slot<Slot>([&] { return std::make_unique<Slot>(instance.core()); });
+    auto& slot = instance.slot<Slot>(
+        [&] { return std::make_unique<Slot>(instance, std::move(options.executor)); });
     auto make_job = [&]() -> std::shared_ptr<const detail::ErasedJob> {
         return std::make_shared<const detail::JobImpl<V, Fn, Traits::form>>(std::forward<F>(job));
     };
-    return Result<V>(slot.render(instance, make_job, std::move(deps), options.intrusive_cancel));
+    return Result<V>(slot.render(
+        instance, make_job, std::move(deps),
+        detail::RunPolicy{options.intrusive_cancel, options.dedicated_thread, options.priority}));
 }
 
 // use_thread(job, options): run once on mount, with options.
 template <class T = detail::Deduce, class F>
 auto use_thread(F&& job, ThreadOptions options) {
-    return use_thread<T>(std::forward<F>(job), Deps<>{}, options);
+    return use_thread<T>(std::forward<F>(job), Deps<>{}, std::move(options));
 }
 
 }  // namespace imhooks

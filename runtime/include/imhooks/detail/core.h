@@ -6,11 +6,11 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
-#include <list>
 #include <memory>
 #include <mutex>
-#include <thread>
+#include <string>
 #include <vector>
 
 namespace imhooks::detail {
@@ -31,16 +31,25 @@ class Core : public std::enable_shared_from_this<Core> {
     void post(std::shared_ptr<Updatable> update);
     // Mark the UI dirty; the first call of a burst wakes waiters and calls the waker. Any thread.
     void request_frame();
-    // Start a worker thread running `body`, tracked so the Runtime can join it. Returns false
-    // (and runs nothing) once the runtime is shutting down. Any thread.
-    bool spawn(std::function<void()> body);
     bool closed() const { return closed_.load(std::memory_order_acquire); }
+
+    // Work of this runtime in flight on an executor (runs queued or executing, chores such as
+    // stop requests and job destructions): the Runtime's destructor waits for it to reach zero,
+    // bounded by shutdown_timeout. Any thread.
+    void work_began() { active_.fetch_add(1, std::memory_order_relaxed); }
+    void work_ended();
+    std::size_t active_work() const { return active_.load(std::memory_order_acquire); }
+
+    // An error nobody will see (a discarded run threw): handed to the runtime's error handler at
+    // the next frame start, or written to stderr once the runtime is gone. Any thread.
+    void report_later(std::string component, const char* where, std::exception_ptr error);
 
   private:
     friend class RuntimeImpl;
-    struct Thread {
-        std::thread handle;
-        bool done = false;
+    struct LateReport {
+        std::string component;
+        const char* where;
+        std::exception_ptr error;
     };
 
     bool needs_frame() const;
@@ -61,11 +70,11 @@ class Core : public std::enable_shared_from_this<Core> {
     std::function<void()> waker_;
     bool waker_failed_ = false;
 
-    std::mutex threads_mutex_;
-    std::condition_variable threads_cv_;
-    std::list<std::shared_ptr<Thread>> threads_;
-    std::size_t threads_done_ = 0;
-    std::atomic<std::size_t> threads_started_{0};
+    std::vector<LateReport> late_reports_;  // guarded by mutex_
+
+    std::atomic<std::size_t> active_{0};
+    std::mutex active_mutex_;  // pairs with active_cv_
+    std::condition_variable active_cv_;
 };
 
 }  // namespace imhooks::detail

@@ -19,6 +19,7 @@
 namespace imhooks::detail {
 
 class RuntimeImpl;
+class ExecutorState;
 
 enum class HookKind : unsigned char { State, Ref, Memo, Effect, Thread };
 const char* hook_kind_name(HookKind kind);
@@ -94,6 +95,7 @@ class alignas(64) Instance {
     const std::string& name() const { return name_; }
     RuntimeImpl& runtime() { return runtime_; }
     const std::shared_ptr<Core>& core() const;
+    const std::shared_ptr<ExecutorState>& executor() const;
 
   private:
     friend class RuntimeImpl;
