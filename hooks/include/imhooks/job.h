@@ -74,6 +74,17 @@ class RunContext {
 // The run executing on this thread, or nullptr outside jobs.
 extern constinit thread_local RunContext* t_current_run;
 
+// `duration` in nanoseconds, saturated: what does not fit (milliseconds::max() and the like)
+// becomes nanoseconds::max(), negative durations zero.
+template <class Rep, class Period>
+std::chrono::nanoseconds saturated_nanoseconds(std::chrono::duration<Rep, Period> duration) {
+    using std::chrono::nanoseconds;
+    const double as_ns = std::chrono::duration<double, std::nano>(duration).count();
+    if (!(as_ns > 0)) return nanoseconds::zero();
+    if (as_ns >= static_cast<double>(nanoseconds::max().count())) return nanoseconds::max();
+    return std::chrono::duration_cast<nanoseconds>(duration);
+}
+
 // Throws Cancelled, unless an exception is already unwinding the stack (a checkpoint reached
 // from a destructor during unwinding must not terminate the program).
 void throw_cancelled();
@@ -118,7 +129,7 @@ inline std::stop_token current_stop_token() {
 // until the stop.
 template <class Rep, class Period>
 void sleep_for(std::chrono::duration<Rep, Period> duration) {
-    const auto nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(duration);
+    const std::chrono::nanoseconds nanoseconds = detail::saturated_nanoseconds(duration);
     if (detail::RunContext* run = detail::t_current_run)
         run->sleep_for(nanoseconds);
     else
