@@ -111,7 +111,8 @@ class RuntimeSink final : public ChangeSink {
   public:
     RuntimeSink(std::shared_ptr<Core> core, std::string component)
         : core_(std::move(core)), component_(std::move(component)) {}
-    void changed(const std::shared_ptr<Updatable>& hook) override { core_->post(hook); }
+    void enqueue(const std::shared_ptr<Updatable>& hook) override { core_->enqueue(hook); }
+    void wake() override { core_->request_frame(); }
     void work_began() override { core_->work_began(); }
     void work_ended() override { core_->work_ended(); }
     void report_discarded(std::exception_ptr error) override {

@@ -18,6 +18,12 @@ void Core::post(std::shared_ptr<Updatable> update) {
     request_frame();
 }
 
+void Core::enqueue(const std::shared_ptr<Updatable>& update) {
+    std::lock_guard lock(mutex_);
+    if (closed()) return;
+    queue_.push_back(update);
+}
+
 void Core::request_frame() {
     if (dirty_.exchange(true, std::memory_order_acq_rel)) return;  // the burst already woke the UI
     {

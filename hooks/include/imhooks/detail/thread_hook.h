@@ -41,8 +41,13 @@ class ErasedJob {
 class ChangeSink {
   public:
     virtual ~ChangeSink() = default;
-    // The hook has changes the UI must show. Called outside the hook's lock; any thread.
-    virtual void changed(const std::shared_ptr<Updatable>& hook) = 0;
+    // The hook has changes the UI must show: queue it for the next frame start. Called under the
+    // hook's lock, so that a change is queued before the call that made it returns (a change
+    // coalesced with an earlier one must not wait for that one's thread to reach its own call).
+    // Runs no user code; any thread.
+    virtual void enqueue(const std::shared_ptr<Updatable>& hook) = 0;
+    // Then, outside the lock: request a frame (calls the waker, coalesced). Any thread.
+    virtual void wake() = 0;
     // Work of the hook began or ended (a run pending or executing, a chore). Any thread.
     virtual void work_began() = 0;
     virtual void work_ended() = 0;
@@ -114,13 +119,14 @@ class ThreadHookBase : public ThreadControl,
         return generation == generation_ && generation != cancelled_ && !detached_ &&
                !signal.stop_requested();
     }
-    // Under mutex_: mark the hook changed; true when the caller must tell the sink (after
-    // unlocking).
+    // Under mutex_: mark the hook changed and queue it for the next frame start, if it is not
+    // queued yet. Returns true: the caller wakes the UI after unlocking (notify_changed()).
     bool touch_locked() {
         changed_ = true;
-        return !std::exchange(queued_, true);
+        if (!std::exchange(queued_, true)) sink_->enqueue(shared_from_this());
+        return true;
     }
-    void notify_changed() { sink_->changed(shared_from_this()); }
+    void notify_changed() { sink_->wake(); }
     bool pending_locked() const { return !detached_ && taken_ != generation_; }
     // Submits the hook to the executor (outside mutex_: a failure ends the pending run in Error,
     // which takes it).

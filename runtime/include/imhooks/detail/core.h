@@ -29,6 +29,10 @@ class Core : public std::enable_shared_from_this<Core> {
   public:
     // Queue `update` for the next frame start and request a frame. Any thread.
     void post(std::shared_ptr<Updatable> update);
+    // Queue `update` for the next frame start, without requesting a frame (the caller does, once
+    // it has released its own locks: request_frame() calls the waker). Dropped once closed. Runs
+    // no user code; any thread.
+    void enqueue(const std::shared_ptr<Updatable>& update);
     // Mark the UI dirty; the first call of a burst wakes waiters and calls the waker. Any thread.
     void request_frame();
     bool closed() const { return closed_.load(std::memory_order_acquire); }
