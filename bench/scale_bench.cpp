@@ -77,6 +77,7 @@ class Sampler {
 
 // What a UI loop measured.
 struct LoopFigures {
+    double first_frame_ms = 0;
     double worst_frame_ms = 0;
     double total_ms = 0;
     int frames = 0;
@@ -95,7 +96,9 @@ LoopFigures run_loop(const char* title, Ui& ui, Done&& done, IdleWait&& idle_wai
         const Clock::time_point before = Clock::now();
         frame(title, ui);
         const Clock::time_point after = Clock::now();
-        ++figures.frames;
+        if (++figures.frames == 1)
+            figures.first_frame_ms =
+                std::chrono::duration<double, std::milli>(after - before).count();
         figures.worst_frame_ms =
             std::max(figures.worst_frame_ms,
                      std::chrono::duration<double, std::milli>(after - before).count());
@@ -115,6 +118,7 @@ LoopFigures run_loop(const char* title, Ui& ui, Done&& done, IdleWait&& idle_wai
 }
 
 void put(benchmark::State& state, const LoopFigures& loop, const Sampler& sampler) {
+    state.counters["first_frame_ms"] = loop.first_frame_ms;
     state.counters["worst_frame_ms"] = loop.worst_frame_ms;
     state.counters["total_ms"] = loop.total_ms;
     state.counters["frames"] = loop.frames;

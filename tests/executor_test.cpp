@@ -89,9 +89,13 @@ TEST_CASE("at most max_running jobs execute job code at once; the others wait in
         };
     };
     Rows rows(6, make);
-    REQUIRE(ui.frame_until(rows.body(), [&] {
-        return rows.in(ResultState::Running) == 2 && rows.in(ResultState::Starting) == 4;
-    }));
+    auto entered = [&] {
+        int n = 0;
+        for (auto& gate : gates) n += gate.entered.is_set();
+        return n;
+    };
+    REQUIRE(ui.frame_until(rows.body(),
+                           [&] { return entered() == 2 && rows.in(ResultState::Starting) == 4; }));
     const ExecutorStats stats = executor->stats();
     CHECK(stats.running == 2);
     CHECK(stats.queued == 4);
@@ -104,59 +108,56 @@ TEST_CASE("a job sleeping in sleep_for gives its slot to a queued job") {
     auto executor = executor_with(1);
     Headless ui({1024, 768}, runtime_on(executor));
     Event sleeping;
-    auto make = [&](int i) {
-        return [&, i] {
-            if (i == 0) {
+    Result<int> sleeper, other;
+    bool second = false;  // mounted once the first job sleeps
+    auto body = [&] {
+        component("sleeper", [&] {
+            sleeper = use_thread([&] {
                 sleeping.set();
                 sleep_for(1h);  // until cancelled
-            }
-            return i;
-        };
+                return 0;
+            });
+        });
+        if (second) component("other", [&] { other = use_thread([] { return 1; }); });
     };
-    Rows rows(2, make);
-    REQUIRE(ui.frame_until(rows.body(), [&] {
-        return rows.shown[0].state() == ResultState::Running &&
-               rows.shown[1].state() == ResultState::Finished;
-    }));
-    CHECK(sleeping.is_set());
-    rows.shown[0].cancel();
-    REQUIRE(ui.frame_until(rows.body(),
-                           [&] { return rows.shown[0].state() == ResultState::Cancelled; }));
+    REQUIRE(ui.frame_until(body, [&] { return sleeping.is_set(); }));
+    second = true;
+    // With one slot, the second job can only run because the sleeper gave its slot away.
+    REQUIRE(ui.frame_until(body, [&] { return other.state() == ResultState::Finished; }));
+    CHECK(sleeper.state() == ResultState::Running);
+    sleeper.cancel();
+    REQUIRE(ui.frame_until(body, [&] { return sleeper.state() == ResultState::Cancelled; }));
 }
 
 TEST_CASE("blocking(fn) gives the slot to a queued job and takes it back when fn returns") {
     auto executor = executor_with(1);
     Headless ui({1024, 768}, runtime_on(executor));
     Event in_call, release;
-    std::atomic<bool> other_finished_during_call{false};
-    std::atomic<int> order{0};
-    std::atomic<int> second_done_at{0}, first_done_at{0};
-    auto make = [&](int i) {
-        return [&, i] {
-            if (i == 0) {
-                const int got = blocking([&] {
+    Result<int> caller, other;
+    bool second = false;  // mounted once the first job is inside its blocking call
+    auto body = [&] {
+        component("caller", [&] {
+            caller = use_thread([&] {
+                return blocking([&] {
                     in_call.set();
                     release.wait();
                     return 7;
                 });
-                first_done_at = ++order;
-                return got;
-            }
-            second_done_at = ++order;
-            return i;
-        };
+            });
+        });
+        if (second) component("other", [&] { other = use_thread([] { return 1; }); });
     };
-    Rows rows(2, make);
-    REQUIRE(ui.frame_until(rows.body(), [&] {
-        return in_call.is_set() && rows.shown[1].state() == ResultState::Finished;
-    }));
-    other_finished_during_call = !release.is_set();
+    REQUIRE(ui.frame_until(body, [&] { return in_call.is_set(); }));
+    second = true;
+    REQUIRE(ui.frame_until(body, [&] { return other.state() == ResultState::Finished; }));
+    CHECK(caller.state() == ResultState::Running);
+    // The caller holds no slot while it blocks (the other job's worker lets go of its slot just
+    // after its result is published).
+    CHECK(eventually([&] { return executor->stats().running == 0; }));
+    CHECK(executor->stats().waiting == 1);
     release.set();
-    REQUIRE(ui.frame_until(rows.body(),
-                           [&] { return rows.shown[0].state() == ResultState::Finished; }));
-    CHECK(other_finished_during_call);
-    CHECK(*rows.shown[0].value() == 7);
-    CHECK(second_done_at < first_done_at);
+    REQUIRE(ui.frame_until(body, [&] { return caller.state() == ResultState::Finished; }));
+    CHECK(*caller.value() == 7);
 }
 
 TEST_CASE("blocking(fn) outside a job just calls fn") {
@@ -183,6 +184,9 @@ TEST_CASE("waiting jobs never take more than max_threads threads; the rest stay 
     const ExecutorStats stats = executor->stats();
     CHECK(stats.queued == 2);
     CHECK(stats.threads - 1 <= 2);  // workers, besides the service thread
+    // The queued ones first: a sleeper cancelled first would free a thread for one of them.
+    for (auto& result : rows.shown)
+        if (result.state() == ResultState::Starting) result.cancel();
     for (auto& result : rows.shown) result.cancel();
     REQUIRE(ui.frame_until(rows.body(), [&] { return rows.in(ResultState::Cancelled) == 4; }));
     CHECK(sleeping == 2);  // the queued ones never ran

@@ -55,12 +55,34 @@ std::string describe_error(const std::exception_ptr& error) {
 
 bool RunSignal::request_stop() noexcept {
     if (stopped_.exchange(true, std::memory_order_acq_rel)) return false;
+    bool has_source;
     {
-        // Taking the mutex orders this notify after a sleeper's check of the flag.
+        // Taking the mutex orders this notify after a sleeper's check of the flag, and a token
+        // made from now on is stopped at once by token().
         std::lock_guard lock(sleep_mutex_);
+        has_source = source_.stop_possible();
     }
     sleep_cv_.notify_all();
-    return true;
+    return has_source;
+}
+
+void RunSignal::request_source_stop() noexcept {
+    std::stop_source source(std::nostopstate);
+    {
+        std::lock_guard lock(sleep_mutex_);
+        source = source_;
+    }
+    if (source.stop_possible()) source.request_stop();  // the stop callbacks, outside the lock
+}
+
+std::stop_token RunSignal::token() {
+    std::lock_guard lock(sleep_mutex_);
+    if (!source_.stop_possible()) {
+        source_ = std::stop_source();
+        // No callback can be registered yet: requesting the stop here runs no user code.
+        if (stopped_.load(std::memory_order_acquire)) source_.request_stop();
+    }
+    return source_.get_token();
 }
 
 void RunSignal::sleep_for(std::chrono::nanoseconds duration) {
@@ -83,7 +105,6 @@ constinit const std::atomic<bool> kNeverAbort{false};
 RunContext::RunContext(std::shared_ptr<RunSignal> signal, bool intrusive)
     : signal_(std::move(signal)),
       abort_(intrusive ? &signal_->flag() : &kNeverAbort),
-      token_(signal_->token()),
       intrusive_(intrusive) {}
 
 RunContext::~RunContext() = default;
@@ -92,42 +113,14 @@ void RunContext::sleep_for(std::chrono::nanoseconds duration) {
     if (duration <= std::chrono::nanoseconds::zero()) return;
     BlockingScope blocking;  // the slot goes to another run while this one sleeps
     signal_->sleep_for(duration);
-    if (!intrusive_ && signal_->stop_requested() && !token_.stop_requested()) {
+    if (!intrusive_ && signal_->stop_requested() && !stop().stop_requested()) {
         // Woken by the stop: a cooperative job checks its token next, so return once the token
         // shows the stop too (the executor's service thread requests it a moment later).
         std::mutex mutex;
         std::condition_variable_any cv;
         std::unique_lock lock(mutex);
-        cv.wait(lock, token_, [] { return false; });
+        cv.wait(lock, stop(), [] { return false; });
     }
-}
-
-//----------------------------------------------------------------------------------------------
-// The runtime as a hook's change sink
-
-namespace {
-
-class RuntimeSink final : public ChangeSink {
-  public:
-    RuntimeSink(std::shared_ptr<Core> core, std::string component)
-        : core_(std::move(core)), component_(std::move(component)) {}
-    void enqueue(const std::shared_ptr<Updatable>& hook) override { core_->enqueue(hook); }
-    void wake() override { core_->request_frame(); }
-    void work_began() override { core_->work_began(); }
-    void work_ended() override { core_->work_ended(); }
-    void report_discarded(std::exception_ptr error) override {
-        core_->report_later(component_, "discarded", std::move(error));
-    }
-
-  private:
-    std::shared_ptr<Core> core_;
-    std::string component_;
-};
-
-}  // namespace
-
-std::shared_ptr<ChangeSink> make_runtime_sink(std::shared_ptr<Core> core, std::string component) {
-    return std::make_shared<RuntimeSink>(std::move(core), std::move(component));
 }
 
 //----------------------------------------------------------------------------------------------
@@ -184,7 +177,8 @@ void ThreadHookBase::submit(const RunPolicy& policy) {
 
 void ThreadHookBase::stop_and_release(std::shared_ptr<RunSignal> signal,
                                       std::shared_ptr<const ErasedJob> job) {
-    if (signal && !signal->request_stop()) signal.reset();  // stopped before: nothing more to do
+    // The flag is set here; the std::stop_source (if the job made one) on the service thread.
+    if (signal && !signal->request_stop()) signal.reset();
     if (!signal && !job) return;
     sink_->work_began();
     executor_->post_chore(
@@ -256,7 +250,7 @@ void ThreadHookBase::execute() noexcept {
     }
     lock.unlock();
     if (notify) notify_changed();
-    if (discarded) sink_->report_discarded(std::move(discarded));
+    if (discarded) sink_->report_discarded(name_, std::move(discarded));
     if (resubmit) submit(policy);
     if (ended) sink_->work_ended();
 }

@@ -124,15 +124,18 @@ bool ExecutorState::balance_locked() {
     const std::size_t max_running = options_.max_running;
     const std::size_t free_slots =
         max_running > running_ + resumers_ ? max_running - running_ - resumers_ : 0;
-    std::size_t demand = std::min(queued_slot_, free_slots) + queued_dedicated_;
+    const std::size_t demand = std::min(queued_slot_, free_slots) + queued_dedicated_;
+    // Threads already on their way to the queue: idle workers woken for it, threads starting.
+    const std::size_t coming = wakeups_ + starting_ + arriving_;
+    if (demand <= coming) return false;
+    std::size_t need = demand - coming;
     const std::size_t unclaimed = idle_ > wakeups_ ? idle_ - wakeups_ : 0;
-    const std::size_t wake = std::min(demand, unclaimed);
+    const std::size_t wake = std::min(need, unclaimed);
     for (std::size_t i = 0; i < wake; ++i) work_cv_.notify_one();
     wakeups_ += wake;
-    demand -= wake;
-    if (demand <= starting_) return false;
+    need -= wake;
     const std::size_t room = options_.max_threads > workers_ ? options_.max_threads - workers_ : 0;
-    const std::size_t add = std::min(demand - starting_, room);
+    const std::size_t add = std::min(need, room);
     if (add == 0) return false;
     starting_ += add;
     workers_ += add;
@@ -160,6 +163,7 @@ void ExecutorState::start_service() {
         std::thread([self = shared_from_this()] { self->service_main(); }).detach();
         std::lock_guard lock(mutex_);
         ++threads_started_;
+        peak_threads_ = std::max(peak_threads_, workers_ - starting_ + 1);
         return;
     } catch (const std::system_error& cause) {
         std::vector<std::shared_ptr<Work>> failed;
@@ -196,6 +200,7 @@ void ExecutorState::service_main() {
     for (;;) {
         if (starting_ > 0 && !closed_) {
             --starting_;  // workers_ already counts it
+            ++arriving_;
             bool failed_start = false;
             std::exception_ptr error;
             if (fail_starts_ > 0) {
@@ -215,9 +220,10 @@ void ExecutorState::service_main() {
             }
             if (!failed_start) {
                 ++threads_started_;
-                peak_threads_ = std::max(peak_threads_, workers_ + 1);
+                peak_threads_ = std::max(peak_threads_, workers_ - starting_ + 1);
                 continue;
             }
+            --arriving_;
             --workers_;
             ++start_failures_;
             if (workers_ == 0) {
@@ -267,6 +273,7 @@ void ExecutorState::worker_main() {
     t_executor = this;
     name_this_thread("imhooks-worker");
     std::unique_lock lock(mutex_);
+    --arriving_;
     for (;;) {
         if (!closed_ && can_take_locked()) {
             bool dedicated = queued_dedicated_ > 0;

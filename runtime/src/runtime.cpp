@@ -10,6 +10,8 @@
 #include <climits>
 #include <cstdint>
 #include <cstdio>
+#include <mutex>
+#include <new>
 #include <stdexcept>
 #include <string>
 
@@ -82,6 +84,57 @@ void Instance::throw_changed(std::size_t index, const std::string& now) const {
 // Instance
 
 Instance::~Instance() = default;
+
+namespace {
+
+// Free blocks for instances, carved from chunks of kPerChunk. Chunks are kept for the process's
+// life (reachable from here): the memory of the most components ever mounted at once.
+class InstancePool {
+  public:
+    void* take(std::size_t size) {
+        std::lock_guard lock(mutex_);
+        if (!free_) grow(size);
+        void* block = free_;
+        free_ = *static_cast<void**>(block);
+        return block;
+    }
+    void give_back(void* block) noexcept {
+        std::lock_guard lock(mutex_);
+        *static_cast<void**>(block) = free_;
+        free_ = block;
+    }
+
+  private:
+    static constexpr std::size_t kPerChunk = 128;
+    void grow(std::size_t size) {
+        auto* chunk = static_cast<char*>(
+            ::operator new (size* kPerChunk, std::align_val_t{alignof(Instance)}));
+        chunks_.push_back(chunk);
+        for (std::size_t i = kPerChunk; i-- > 0;) {
+            void* block = chunk + i * size;
+            *static_cast<void**>(block) = free_;
+            free_ = block;
+        }
+    }
+    std::mutex mutex_;
+    void* free_ = nullptr;
+    std::vector<char*> chunks_;
+};
+
+InstancePool& instance_pool() {
+    static InstancePool* pool = new InstancePool;  // never destroyed: instances may outlive main
+    return *pool;
+}
+
+}  // namespace
+
+void* Instance::operator new(std::size_t size, std::align_val_t) {
+    return instance_pool().take(size);
+}
+
+void Instance::operator delete(void* block, std::align_val_t) noexcept {
+    instance_pool().give_back(block);
+}
 
 void Instance::after_frame(Slot& slot) {
     runtime_.schedule_after_frame(*this, slot);

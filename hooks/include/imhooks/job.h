@@ -29,20 +29,23 @@ class RunSignal {
   public:
     bool stop_requested() const { return stopped_.load(std::memory_order_acquire); }
     const std::atomic<bool>& flag() const { return stopped_; }
-    // Sets the flag and wakes sleep_for. False when it was set already. Any thread; runs no user
-    // code.
+    // Sets the flag and wakes sleep_for. True when the std::stop_source must be stopped too
+    // (request_source_stop(), elsewhere): the flag was not set before and the job has asked for
+    // its token. Any thread; runs no user code.
     bool request_stop() noexcept;
     // Requests stop of token(): runs the job's stop callbacks on the calling thread.
-    void request_source_stop() noexcept { source_.request_stop(); }
-    std::stop_token token() const { return source_.get_token(); }
+    void request_source_stop() noexcept;
+    // The job's std::stop_token. Its stop_source is made on first use (most jobs never ask), and
+    // is stopped at once when the stop came first.
+    std::stop_token token();
     // Sleeps for `duration` or until request_stop(); saturates durations that overflow the
     // clock (a huge duration sleeps until the stop).
     void sleep_for(std::chrono::nanoseconds duration);
 
   private:
     std::atomic<bool> stopped_{false};
-    std::stop_source source_;
-    std::mutex sleep_mutex_;
+    std::mutex sleep_mutex_;  // also guards source_
+    std::stop_source source_{std::nostopstate};
     std::condition_variable sleep_cv_;
 };
 
@@ -55,7 +58,11 @@ class RunContext {
     RunContext(const RunContext&) = delete;
     RunContext& operator=(const RunContext&) = delete;
 
-    const std::stop_token& stop() const { return token_; }
+    // The job's stop token (made on first use). The run's thread only.
+    const std::stop_token& stop() const {
+        if (!token_.stop_possible()) token_ = signal_->token();
+        return token_;
+    }
     const RunSignal& signal() const { return *signal_; }
     bool intrusive() const { return intrusive_; }
     // True once a stop is requested and the job is to be aborted at its next checkpoint.
@@ -67,7 +74,7 @@ class RunContext {
   private:
     std::shared_ptr<RunSignal> signal_;
     const std::atomic<bool>* abort_;  // the signal's flag when intrusive, else a constant false
-    std::stop_token token_;
+    mutable std::stop_token token_;
     bool intrusive_;
 };
 

@@ -208,10 +208,6 @@ class JobImpl final : public TypedJob<T> {
     mutable F f_;  // a job is run by one thread at a time
 };
 
-// use_thread's changes go to the runtime's frame-start queue; its discarded errors to the
-// runtime's error handler, naming the component.
-std::shared_ptr<ChangeSink> make_runtime_sink(std::shared_ptr<Core> core, std::string component);
-
 template <class T>
 class ThreadHook final : public ThreadHookBase {
   public:
@@ -297,8 +293,8 @@ class ThreadSlot final : public SlotOf<ThreadSlot<T, D>> {
     ThreadSlot(Instance& instance, std::shared_ptr<Executor> executor)
         : executor_(std::move(executor)),
           hook_(std::make_shared<ThreadHook<T>>(
-              make_runtime_sink(instance.core(), instance.name()),
-              executor_ ? executor_->state() : instance.executor())) {}
+              instance.core(), executor_ ? executor_->state() : instance.executor(),
+              instance.name())) {}
 
     template <class Make>
     const std::shared_ptr<const Snapshot<T>>& render(Instance& instance, Make&& make_job, D&& deps,

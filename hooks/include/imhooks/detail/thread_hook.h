@@ -37,24 +37,6 @@ class ErasedJob {
     virtual ~ErasedJob() = default;
 };
 
-// Where a hook's changes go: a runtime's frame-start queue (use_thread), or the readers of a task.
-class ChangeSink {
-  public:
-    virtual ~ChangeSink() = default;
-    // The hook has changes the UI must show: queue it for the next frame start. Called under the
-    // hook's lock, so that a change is queued before the call that made it returns (a change
-    // coalesced with an earlier one must not wait for that one's thread to reach its own call).
-    // Runs no user code; any thread.
-    virtual void enqueue(const std::shared_ptr<Updatable>& hook) = 0;
-    // Then, outside the lock: request a frame (calls the waker, coalesced). Any thread.
-    virtual void wake() = 0;
-    // Work of the hook began or ended (a run pending or executing, a chore). Any thread.
-    virtual void work_began() = 0;
-    virtual void work_ended() = 0;
-    // A run nobody will see threw (superseded, cancelled, unmounted). Any thread.
-    virtual void report_discarded(std::exception_ptr error) = 0;
-};
-
 // How a hook schedules its runs.
 struct RunPolicy {
     bool intrusive = true;
@@ -67,8 +49,10 @@ class ThreadHookBase : public ThreadControl,
                        public Work,
                        public std::enable_shared_from_this<ThreadHookBase> {
   public:
-    ThreadHookBase(std::shared_ptr<ChangeSink> sink, std::shared_ptr<ExecutorState> executor)
-        : sink_(std::move(sink)), executor_(std::move(executor)) {}
+    // `name`: the component (or task) it belongs to, for reports of discarded errors.
+    ThreadHookBase(std::shared_ptr<ChangeSink> sink, std::shared_ptr<ExecutorState> executor,
+                   std::string name)
+        : sink_(std::move(sink)), executor_(std::move(executor)), name_(std::move(name)) {}
     ~ThreadHookBase() override;
 
     // Requests a new run of `job` (nullptr: the current job again) with `policy` (nullopt: the
@@ -142,6 +126,7 @@ class ThreadHookBase : public ThreadControl,
 
     std::shared_ptr<ChangeSink> sink_;
     std::shared_ptr<ExecutorState> executor_;
+    std::string name_;
     mutable std::mutex mutex_;
     // What the UI will show next, guarded by mutex_.
     ResultState state_ = ResultState::Initial;

@@ -114,6 +114,7 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     std::size_t resumers_ = 0;  // runs waiting to take a slot back
     std::size_t workers_ = 0;   // worker threads alive or being started
     std::size_t starting_ = 0;  // worker threads asked of the service thread, not yet started
+    std::size_t arriving_ = 0;  // worker threads started, not yet in their loop
     std::size_t idle_ = 0;      // workers waiting for work
     std::size_t wakeups_ = 0;   // idle workers notified that have not woken yet
     bool service_alive_ = false;

@@ -69,6 +69,10 @@ class alignas(64) Instance {
         slots_.reserve(4);  // allocated now, next to the instance: most components have few hooks
     }
     ~Instance();
+    // Instances come from a pool of cache-line-aligned blocks: mounting thousands of components
+    // in one frame must not pay for an aligned allocation each.
+    static void* operator new(std::size_t size, std::align_val_t alignment);
+    static void operator delete(void* block, std::align_val_t alignment) noexcept;
 
     // The slot for the next hook call, created by `make()` on the first frame. Throws HookError
     // when the slot at this position holds another kind or type of hook. UI thread.
