@@ -469,6 +469,11 @@ Executor::~Executor() {
     state_->shut_down(std::chrono::seconds(2));
 }
 
+std::shared_ptr<Executor> shared_executor() {
+    static const std::shared_ptr<Executor> executor = std::make_shared<Executor>();
+    return executor;
+}
+
 const ExecutorOptions& Executor::options() const {
     return state_->options();
 }

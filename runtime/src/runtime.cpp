@@ -51,6 +51,8 @@ const char* hook_kind_name(HookKind kind) {
             return "use_effect";
         case HookKind::Thread:
             return "use_thread";
+        case HookKind::Task:
+            return "use_task";
     }
     return "hook";
 }
@@ -160,6 +162,12 @@ void Instance::unmount() noexcept {
     while (!slots_.empty()) slots_.pop_back();
     committed_ = false;
     cursor_ = 0;
+}
+
+FrameRef current_frame() {
+    RuntimeImpl* runtime = RuntimeImpl::in_frame_here();
+    if (!runtime) return {};
+    return {runtime->core(), runtime->frame()};
 }
 
 std::string int_key_name(long long key) {

@@ -40,6 +40,11 @@ class RuntimeImpl {
         after_frame_.emplace_back(&instance, &slot);
     }
     bool in_frame() const { return in_frame_; }
+    // The runtime in a frame on this thread (find_in_frame() without a context), or null.
+    static RuntimeImpl* in_frame_here() {
+        return t_frame_runtime && t_frame_runtime->in_frame_ ? t_frame_runtime : nullptr;
+    }
+    std::size_t frame() const { return frame_; }
     void forget_after_frame(const Instance& instance) {
         std::erase_if(after_frame_, [&](const auto& work) { return work.first == &instance; });
     }

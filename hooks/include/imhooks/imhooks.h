@@ -19,6 +19,7 @@
 // deps.h       deps(...)
 // executor.h   Executor, ExecutorOptions, blocking()
 // thread.h     use_thread, ThreadOptions
+// task.h       Task, TaskHandle, use_task, TaskOptions
 // result.h     Result<T>, ResultState, to_string
 // job.h        Job<T>, Cancelled, checkpoint(), sleep_for(), report_progress(), stop_requested()
 // generator.h  Generator<T>
@@ -34,4 +35,5 @@
 #include <imhooks/result.h>
 #include <imhooks/runtime.h>
 #include <imhooks/state.h>
+#include <imhooks/task.h>
 #include <imhooks/thread.h>

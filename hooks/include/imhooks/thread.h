@@ -4,6 +4,7 @@
 #include <imhooks/deps.h>
 #include <imhooks/detail/instance.h>
 #include <imhooks/detail/thread_hook.h>
+#include <imhooks/detail/typed_hook.h>
 #include <imhooks/executor.h>
 #include <imhooks/generator.h>
 #include <imhooks/job.h>
@@ -42,13 +43,6 @@ namespace detail {
 struct Deduce {};  // use_thread<T> was not given: T comes from the job's signature
 
 template <class T>
-struct is_generator : std::false_type {};
-template <class T>
-struct is_generator<Generator<T>> : std::true_type {
-    using value_type = T;
-};
-
-template <class T>
 struct is_job_ref : std::false_type {};
 template <class T>
 struct is_job_ref<Job<T>&> : std::true_type {
@@ -83,12 +77,6 @@ IMHOOKS_SINGLE_ARG_MEMBER(const)
 IMHOOKS_SINGLE_ARG_MEMBER(noexcept)
 IMHOOKS_SINGLE_ARG_MEMBER(const noexcept)
 #undef IMHOOKS_SINGLE_ARG_MEMBER
-
-// A job returning void shows std::monostate as its value when it finishes.
-template <class R>
-using returned_value_t = std::conditional_t<std::is_void_v<R>, std::monostate, std::decay_t<R>>;
-
-enum class JobForm { Plain, StopToken, Generator, GeneratorStopToken, JobRef, Invalid };
 
 // Which of the five accepted forms F is, and its value type T.
 template <class Hint, class F>
@@ -136,88 +124,31 @@ struct job_traits {
     using value_type = typename decltype(value_type_of())::type;
 };
 
-template <class T>
-class ThreadHook;
-
-// The run-time side of one run: publishes into its hook.
-template <class T>
-class TypedRun final : public RunContext {
-  public:
-    TypedRun(ThreadHook<T>& hook, std::uint64_t generation, std::shared_ptr<RunSignal> signal,
-             bool intrusive)
-        : RunContext(std::move(signal), intrusive), hook_(hook), generation_(generation) {}
-    void publish_value(T&& value) { hook_.publish(generation_, signal(), std::move(value)); }
-    void publish_progress(float fraction, std::string_view text) override {
-        hook_.publish_progress(generation_, signal(), fraction, text);
-    }
-    static void publish(RunContext& run, T&& value) {
-        static_cast<TypedRun&>(run).publish_value(std::move(value));
-    }
-
-  private:
-    ThreadHook<T>& hook_;
-    std::uint64_t generation_;
-};
-
-template <class T>
-class TypedJob : public ErasedJob {
-  public:
-    // Runs the job; a returned value goes to `returned` (a T, built on this thread).
-    virtual void run(TypedRun<T>& run, std::shared_ptr<const void>& returned) const = 0;
-};
-
+// A use_thread job: the callable, copied when the run is requested.
 template <class T, class F, JobForm Form>
 class JobImpl final : public TypedJob<T> {
   public:
     template <class G>
     explicit JobImpl(G&& f) : f_(std::forward<G>(f)) {}
-
     void run(TypedRun<T>& run, std::shared_ptr<const void>& returned) const override {
-        F& f = f_;
-        if constexpr (Form == JobForm::Plain) {
-            store(returned, [&] { return f(); });
-        } else if constexpr (Form == JobForm::StopToken) {
-            store(returned, [&] { return f(run.stop()); });
-        } else if constexpr (Form == JobForm::JobRef) {
-            Job<T> job(run, &TypedRun<T>::publish);
-            store(returned, [&] { return f(job); });
-        } else {
-            auto generator = [&] {
-                if constexpr (Form == JobForm::Generator)
-                    return f();
-                else
-                    return f(run.stop());
-            }();
-            while (generator.next()) {
-                run.publish_value(std::move(generator.value()));
-                checkpoint();  // the generator is destroyed by the unwinding
-            }
-        }
+        invoke_job<T, Form>(f_, run, returned);
     }
 
   private:
-    template <class Call>
-    static void store(std::shared_ptr<const void>& returned, Call&& call) {
-        if constexpr (std::is_void_v<std::invoke_result_t<Call&>>) {
-            call();
-            if constexpr (std::is_same_v<T, std::monostate>) returned = std::make_shared<const T>();
-        } else {
-            returned = std::make_shared<const T>(call());
-        }
-    }
     mutable F f_;  // a job is run by one thread at a time
 };
 
+// use_thread's hook: the UI's snapshot is rebuilt at frame starts, from the runtime's queue.
 template <class T>
-class ThreadHook final : public ThreadHookBase {
+class ThreadHook final : public TypedHook<T> {
   public:
-    using ThreadHookBase::ThreadHookBase;
+    using TypedHook<T>::TypedHook;
 
     // The snapshot the UI shows this frame. UI thread.
     const std::shared_ptr<const Snapshot<T>>& ui() {
         if (!ui_) {
-            std::lock_guard lock(mutex_);
-            ui_ = snapshot_locked(ResultState::Initial);
+            std::lock_guard lock(this->mutex_);
+            ui_ = this->snapshot_locked(ResultState::Initial);
         }
         return ui_;
     }
@@ -226,62 +157,21 @@ class ThreadHook final : public ThreadHookBase {
     void apply() override {
         std::shared_ptr<const void> released_value;
         std::shared_ptr<const Snapshot<T>> released_snapshot;
-        std::lock_guard lock(mutex_);
-        queued_ = false;
-        if (!changed_) return;
-        changed_ = false;
-        take_fresh_locked(released_value);
-        released_snapshot = std::exchange(ui_, snapshot_locked(std::nullopt));
-        // (the lock is released before the released objects are destroyed: declared above it)
-    }
-
-    // A partial result of the run `generation`. The value is built here, on the worker, before
-    // the lock is taken. Worker thread.
-    void publish(std::uint64_t generation, const RunSignal& signal, T&& value) {
-        publish_value(generation, signal, std::make_shared<const T>(std::move(value)));
+        std::lock_guard lock(this->mutex_);  // released before the objects declared above
+        this->queued_ = false;
+        if (!this->changed_) return;
+        this->changed_ = false;
+        this->take_fresh_locked(released_value);
+        released_snapshot = std::exchange(ui_, this->snapshot_locked(std::nullopt));
     }
 
   protected:
-    End execute_job(const ErasedJob& job, std::uint64_t generation,
-                    const std::shared_ptr<RunSignal>& signal, bool intrusive,
-                    std::shared_ptr<const void>& returned, std::exception_ptr& error) override {
-        TypedRun<T> run(*this, generation, signal, intrusive);
-        struct Current {
-            RunContext* previous = t_current_run;
-            explicit Current(RunContext* run) { t_current_run = run; }
-            ~Current() { t_current_run = previous; }
-        } current(&run);
-        try {
-            static_cast<const TypedJob<T>&>(job).run(run, returned);
-            return End::Returned;
-        } catch (const Cancelled&) {
-            return End::Cancelled;
-        } catch (...) {
-            error = std::current_exception();
-            return End::Threw;
-        }
-    }
-
-    void show_starting_locked(Released& released) override {
-        take_fresh_locked(released.value);
-        released.snapshot = std::exchange(ui_, snapshot_locked(ResultState::Starting));
+    void show_starting_locked(typename ThreadHookBase::Released& released) override {
+        this->take_fresh_locked(released.value);
+        released.snapshot = std::exchange(ui_, this->snapshot_locked(ResultState::Starting));
     }
 
   private:
-    // Under mutex_: a snapshot of the pending state (`state` overrides the state shown).
-    std::shared_ptr<const Snapshot<T>> snapshot_locked(std::optional<ResultState> state) {
-        auto snapshot = std::make_shared<Snapshot<T>>();
-        snapshot->state = state.value_or(state_);
-        snapshot->value = std::static_pointer_cast<const T>(value_);
-        snapshot->error = error_;
-        snapshot->progress = progress_;
-        snapshot->progress_text = progress_text_;
-        snapshot->stale = value_ && value_generation_ != generation_;
-        snapshot->control = std::static_pointer_cast<ThreadControl>(
-            std::static_pointer_cast<ThreadHookBase>(shared_from_this()));
-        return snapshot;
-    }
-
     std::shared_ptr<const Snapshot<T>> ui_;  // UI thread; written under mutex_
 };
 

@@ -76,6 +76,10 @@ class Executor {
     std::shared_ptr<detail::ExecutorState> state_;
 };
 
+// The executor Tasks run on unless TaskOptions::executor names another: one for the whole
+// process, with default options, made on first use. Any thread.
+std::shared_ptr<Executor> shared_executor();
+
 namespace detail {
 // Gives the calling run's slot to other runs until the returned guard is destroyed (which may wait
 // for a slot to free up). Does nothing outside an executor's slot-holding run.

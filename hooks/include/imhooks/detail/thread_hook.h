@@ -71,6 +71,8 @@ class ThreadHookBase : public ThreadControl,
     void publish_progress(std::uint64_t generation, const RunSignal& signal, float fraction,
                           std::string_view text);
 
+    const std::string& name() const { return name_; }
+
     void cancel() override;
     void retry() override;
     bool cancel_requested() const override {

@@ -21,7 +21,7 @@ namespace imhooks::detail {
 class RuntimeImpl;
 class ExecutorState;
 
-enum class HookKind : unsigned char { State, Ref, Memo, Effect, Thread };
+enum class HookKind : unsigned char { State, Ref, Memo, Effect, Thread, Task };
 const char* hook_kind_name(HookKind kind);
 // "use_state<int>": a hook as named in messages.
 std::string hook_name(HookKind kind, const std::type_info& value_type);
@@ -133,6 +133,15 @@ class alignas(64) Instance {
 extern constinit thread_local Instance* t_current_instance;
 
 [[noreturn]] void throw_outside_component(const char* hook);
+
+// The runtime whose frame the calling thread is in (between NewFrame() and Render()), as its core
+// and frame number; a null core outside frames. For state read from any component of any runtime
+// (tasks): each runtime sees one value per frame.
+struct FrameRef {
+    std::shared_ptr<Core> core;
+    std::size_t frame = 0;
+};
+FrameRef current_frame();
 
 // The current instance; throws HookError naming `hook` when called outside a component.
 inline Instance& current_instance(const char* hook) {
