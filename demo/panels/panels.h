@@ -16,6 +16,7 @@ struct Options {
     bool print_state = false;   // the primes panel and the server call print each state shown
     bool print_layout = false;  // print where the buttons that tests click are on screen
     bool start_call = false;    // the blocking-call panel places its call at once
+    bool start_save = false;    // the save-as panel starts saving at once
     int primes_limit = 5'000'000;
     std::string settings_file;  // --settings: the runner's ini_filename (empty: none)
 };
@@ -50,11 +51,17 @@ struct InspectorSnapshot {
         std::vector<imhooks::HookInfo> hooks;
     };
     imhooks::RuntimeStats stats;
+    imhooks::ExecutorStats executor;
     std::size_t frames_rendered = 0;
     std::vector<Component> components;
 };
 InspectorSnapshot inspect(const imhooks::Runtime& runtime, std::size_t frames_rendered);
 void InspectorPanel(const InspectorSnapshot& snapshot);
+
+// 7. A Task called by a button with the path typed in: progress, Cancel, the saved file.
+void SaveAsPanel(const Options& options);
+// 8. Another window reading the same Task: its state follows every save.
+void SaveStatusPanel();
 
 //----------------------------------------------------------------------------------------------
 // Widgets shared by the panels (UI thread)

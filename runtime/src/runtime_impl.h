@@ -2,6 +2,7 @@
 #pragma once
 
 #include <imhooks/detail/core.h>
+#include <imhooks/detail/executor_state.h>
 #include <imhooks/detail/instance.h>
 #include <imhooks/runtime.h>
 
@@ -40,6 +41,11 @@ class RuntimeImpl {
         after_frame_.emplace_back(&instance, &slot);
     }
     bool in_frame() const { return in_frame_; }
+    // The runtime in a frame on this thread (find_in_frame() without a context), or null.
+    static RuntimeImpl* in_frame_here() {
+        return t_frame_runtime && t_frame_runtime->in_frame_ ? t_frame_runtime : nullptr;
+    }
+    std::size_t frame() const { return frame_; }
     void forget_after_frame(const Instance& instance) {
         std::erase_if(after_frame_, [&](const auto& work) { return work.first == &instance; });
     }
@@ -50,6 +56,8 @@ class RuntimeImpl {
     }
 
     const std::shared_ptr<Core>& core() const { return core_; }
+    Executor& executor() const { return *executor_; }
+    const std::shared_ptr<ExecutorState>& executor_state() const { return executor_->state(); }
     const RuntimeOptions& options() const { return options_; }
     ContextStack& contexts() { return contexts_; }
     RuntimeStats stats() const;
@@ -71,8 +79,8 @@ class RuntimeImpl {
     void end_frame();
     bool keep_unrendered(const Instance& instance);
     void unmount_all();
-    void reap_threads();
-    void shut_down_threads();
+    void report_late();
+    void shut_down_work();
 
     Runtime& owner_;
     static thread_local ImGuiContext* t_frame_context;
@@ -81,6 +89,8 @@ class RuntimeImpl {
     ImGuiContext* context_;
     RuntimeOptions options_;
     std::shared_ptr<Core> core_;
+    std::shared_ptr<Executor> executor_;
+    bool owns_executor_ = false;
     ImGuiID hook_ids_[3] = {};
 
     InstanceTable instances_;

@@ -20,7 +20,9 @@
 // reducer.h    use_reducer, Dispatch
 // persistent_state.h  use_persistent_state, persist<T>
 // deps.h       deps(...)
+// executor.h   Executor, ExecutorOptions, blocking()
 // thread.h     use_thread, ThreadOptions
+// task.h       Task, TaskHandle, use_task, TaskOptions
 // result.h     Result<T>, ResultState, to_string
 // job.h        Job<T>, Cancelled, checkpoint(), sleep_for(), report_progress(), stop_requested()
 // generator.h  Generator<T>
@@ -29,6 +31,7 @@
 
 #include <imhooks/context.h>
 #include <imhooks/deps.h>
+#include <imhooks/executor.h>
 #include <imhooks/generator.h>
 #include <imhooks/hook_error.h>
 #include <imhooks/job.h>
@@ -38,4 +41,5 @@
 #include <imhooks/result.h>
 #include <imhooks/runtime.h>
 #include <imhooks/state.h>
+#include <imhooks/task.h>
 #include <imhooks/thread.h>

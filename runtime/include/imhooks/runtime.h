@@ -10,6 +10,8 @@
 // (the "UI thread"). Worker threads never call ImGui.
 #pragma once
 
+#include <imhooks/executor.h>
+
 #include <imgui.h>
 
 #include <chrono>
@@ -50,6 +52,10 @@ struct RuntimeOptions {
     // is called; every other component keeps running. false: the stacks are restored and the
     // exception propagates to the caller of component().
     bool error_boundaries = true;
+    // Where use_thread jobs run unless a hook names another executor (ThreadOptions::executor).
+    // Null (default): an Executor with default options, owned by the runtime and shut down with
+    // it. Share one executor between runtimes to bound the threads of the whole application.
+    std::shared_ptr<Executor> executor{};
 };
 
 // An error that could not reach the code that caused it: a component body that threw (caught
@@ -73,8 +79,8 @@ struct RuntimeStats {
     std::size_t frames = 0;           // frames the runtime has seen (NewFrame calls)
     std::size_t wakes = 0;            // waker calls made (one per burst of changes)
     std::size_t mounted = 0;          // component instances alive now
-    std::size_t live_threads = 0;     // worker threads alive now (running or finishing)
-    std::size_t threads_started = 0;  // worker threads started since the runtime was created
+    std::size_t active_work = 0;      // runs of this runtime queued or executing, and their
+                                      // pending stop requests and destructions
     std::size_t updates_applied = 0;  // queued updates applied at frame starts
 };
 
@@ -108,8 +114,10 @@ class Runtime {
     // per context. Throws std::invalid_argument when there is no context or it already has one.
     explicit Runtime(ImGuiContext* context = nullptr, RuntimeOptions options = {});
     // Unmounts every component (effect cleanups run, jobs are asked to stop), waits up to
-    // options.shutdown_timeout for the worker threads, joins them, and detaches (with a report on
-    // stderr) those that ignored their stop. Detached jobs only ever touch memory they own.
+    // options.shutdown_timeout for its jobs to end (and for their stop callbacks and destructors
+    // to run), and leaves those that ignored their stop running on their threads, with a report
+    // on stderr; their results are discarded and they only ever touch memory they own. Then it
+    // shuts down the executor it owns (not one given in RuntimeOptions::executor).
     ~Runtime();
     Runtime(const Runtime&) = delete;
     Runtime& operator=(const Runtime&) = delete;
@@ -147,7 +155,10 @@ class Runtime {
     // The earliest pending timed frame, if any. Any thread.
     std::optional<std::chrono::steady_clock::time_point> next_timed_frame() const;
 
-    RuntimeStats stats() const;             // UI thread
+    RuntimeStats stats() const;  // UI thread
+    // The executor this runtime's use_thread hooks run on by default (its stats() show threads,
+    // queued and running jobs). Any thread.
+    Executor& executor() const;
     const RuntimeOptions& options() const;  // any thread
                                             // Visits every mounted component (with_hooks: also
                                             // describes each hook, a few string builds
