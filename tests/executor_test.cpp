@@ -478,3 +478,23 @@ TEST_CASE("Executor options are checked: max_threads 0 and a negative idle timeo
                       Catch::Contains("idle_timeout"));
     CHECK(Executor(ExecutorOptions{}).options().max_running >= 1);
 }
+
+TEST_CASE("jobs keep starting after many were cancelled before an idle worker reached them") {
+    // One slot, workers that never time out: a job that is not taken now is never taken.
+    auto executor = executor_with(1, 2, std::chrono::hours(1));
+    Headless ui({1024, 768}, runtime_on(executor));
+    Result<int> shown;
+    auto body = [&] { component("c", [&] { shown = use_thread([] { return 1; }); }); };
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+    // Each retry wakes the idle worker; each cancel right after takes the job back out of the
+    // queue, mostly before the worker looks at it.
+    for (int i = 0; i < 50; ++i) {
+        shown.retry();
+        shown.cancel();
+    }
+    ui.frame(body);
+    REQUIRE(shown.state() == ResultState::Cancelled);
+    // A job now must still wake the idle worker.
+    shown.retry();
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+}

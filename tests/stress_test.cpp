@@ -24,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -493,7 +494,7 @@ void check_frame(Mount& m, const Result<Tag>& r, int dep, Seen& seen) {
 
 struct Figures {
     long frames = 0, mounts = 0, unmounts = 0, regained = 0, ui_ops = 0, post_shutdown_ops = 0;
-    long threads_started = 0, peak_threads = 0, peak_live_workers = 0;
+    long threads_started = 0, peak_threads = 0, peak_executor_threads = 0, peak_active_work = 0;
     long detached_epochs = 0;
     double longest_shutdown_ms = 0;
     Seen seen;
@@ -833,10 +834,34 @@ class Stress {
     }
 
     void sample(Headless& ui) {
+        const ExecutorStats executor = ui.runtime().executor().stats();
         fig_.peak_threads = std::max(fig_.peak_threads, static_cast<long>(test::thread_count()));
-        fig_.peak_live_workers =
-            std::max(fig_.peak_live_workers, static_cast<long>(ui.runtime().stats().active_work));
+        fig_.peak_executor_threads =
+            std::max(fig_.peak_executor_threads, static_cast<long>(executor.threads));
+        fig_.peak_active_work =
+            std::max(fig_.peak_active_work, static_cast<long>(ui.runtime().stats().active_work));
+        // Liveness: a queued run, a free slot and an idle worker together mean that worker is
+        // about to take the run; seen uninterrupted for a whole second, it never will.
+        const bool stuck = executor.queued > 0 && executor.running < executor.max_running &&
+                           executor.idle_threads > 0;
+        const Clock::time_point now = Clock::now();
+        if (!stuck) {
+            stuck_since_.reset();
+        } else if (!stuck_since_) {
+            stuck_since_ = now;
+        } else if (now - *stuck_since_ > kStuckBound && !reported_stuck_) {
+            reported_stuck_ = true;
+            fail("queued runs did not start for " +
+                 std::to_string(
+                     std::chrono::duration_cast<std::chrono::milliseconds>(now - *stuck_since_)
+                         .count()) +
+                 " ms while a slot was free and " + std::to_string(executor.idle_threads) +
+                 " worker(s) idle");
+        }
     }
+    static constexpr auto kStuckBound = std::chrono::seconds(1);
+    std::optional<Clock::time_point> stuck_since_;
+    bool reported_stuck_ = false;
 
     std::uint64_t seed_;
     double seconds_;
@@ -905,8 +930,9 @@ int main(int argc, char** argv) {
         g.job_actions.load(), f.post_shutdown_ops);
     std::printf(
         "stress: %ld runs started, %ld worker threads started, peak %ld threads in the "
-        "process (%zu at start), peak %ld executor threads\n",
-        g.runs.load(), f.threads_started, f.peak_threads, baseline_threads, f.peak_live_workers);
+        "process (%zu at start), peak %ld executor threads, peak %ld runs and chores in flight\n",
+        g.runs.load(), f.threads_started, f.peak_threads, baseline_threads, f.peak_executor_threads,
+        f.peak_active_work);
     std::printf(
         "stress: jobs yielded %ld, reported progress %ld, slept %ld, threw %ld (%ld of them "
         "reported as discarded), saw their stop %ld times; %ld guards made and destroyed; %ld "

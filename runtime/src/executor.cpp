@@ -270,10 +270,19 @@ void ExecutorState::service_main() {
 }
 
 void ExecutorState::worker_main() {
+    using Clock = std::chrono::steady_clock;
     t_executor = this;
     name_this_thread("imhooks-worker");
     std::unique_lock lock(mutex_);
     --arriving_;
+    // The end of this worker's idle time, saturated (a huge idle_timeout means never).
+    auto idle_deadline = [&] {
+        const Clock::time_point now = Clock::now();
+        return options_.idle_timeout >= Clock::time_point::max() - now
+                   ? Clock::time_point::max()
+                   : now + std::chrono::duration_cast<Clock::duration>(options_.idle_timeout);
+    };
+    Clock::time_point deadline = idle_deadline();
     for (;;) {
         if (!closed_ && can_take_locked()) {
             bool dedicated = queued_dedicated_ > 0;
@@ -290,15 +299,20 @@ void ExecutorState::worker_main() {
             --(dedicated ? waiting_ : running_);
             t_holds_slot = false;
             if (!dedicated && resumers_ > 0) resume_cv_.notify_one();
+            deadline = idle_deadline();
             continue;
         }
-        if (closed_) break;
+        if (closed_ || Clock::now() >= deadline) break;
         ++idle_;
-        const bool woken = work_cv_.wait_for(lock, options_.idle_timeout,
-                                             [&] { return closed_ || can_take_locked(); });
+        // No predicate: every wake-up, for us or not, is counted against the wake-ups balance
+        // asked for (a notified worker that finds its work taken by another must not leave its
+        // wake-up counted forever), and the loop above looks for work again.
+        if (deadline == Clock::time_point::max())
+            work_cv_.wait(lock);
+        else
+            work_cv_.wait_until(lock, deadline);
         --idle_;
         if (wakeups_ > 0) --wakeups_;
-        if (!woken) break;
     }
     --workers_;
     exit_cv_.notify_all();
