@@ -901,9 +901,7 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
 
     const auto start = Clock::now();
-    // ThreadSanitizer starts a thread of its own with the first thread: count after that.
-    std::thread([] {}).join();
-    const std::size_t baseline_threads = test::thread_count();
+    const std::size_t baseline_threads = test::baseline_thread_count();
     Stress stress(seed, seconds);
     stress.run(baseline_threads);
 
