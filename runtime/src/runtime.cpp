@@ -204,10 +204,13 @@ bool RuntimeImpl::release() {
     owner_.store(nullptr, std::memory_order_release);
     const bool ui_thread = std::this_thread::get_id() == ui_thread_.load(std::memory_order_acquire);
     if (ui_thread && busy_ == 0) return true;
-    // Deferred: the UI thread deletes it at its next frame boundary, maybe before this returns.
-    const std::shared_ptr<Core> core = core_;
-    released_.store(true, std::memory_order_release);
-    if (!ui_thread) core->request_frame();  // a frame boundary must come
+    // Deferred: the UI thread deletes it at its next frame boundary. The application's callbacks
+    // may refer to the Runtime object, gone when this returns: the waker is cleared now (after
+    // waking the loop, which must come to a frame boundary), the error handler is no longer
+    // called (report() sees released_).
+    if (!ui_thread) core_->request_frame();
+    core_->clear_waker();
+    released_.store(true, std::memory_order_release);  // from here on `this` may be deleted
     return false;
 }
 
@@ -315,8 +318,11 @@ void RuntimeImpl::report(const std::string& component, const char* where,
                          std::exception_ptr error) noexcept {
     try {
         ComponentError report{component, where, describe_exception(error), error};
-        // Our own reference: the handler may replace itself while it runs.
-        if (const auto handler = error_handler_) {
+        // Our own reference: the handler may replace itself while it runs. Once the Runtime is
+        // destroyed (its teardown deferred), the handler, which may refer to it, is not called.
+        const auto handler =
+            released_.load(std::memory_order_acquire) ? nullptr : error_handler_;
+        if (handler) {
             try {
                 (*handler)(report);
                 return;
@@ -634,8 +640,11 @@ Runtime::Runtime(ImGuiContext* context, RuntimeOptions options)
 
 Runtime::~Runtime() {
     // From inside a frame, or from another thread, the teardown is deferred: see runtime.h.
-    detail::RuntimeImpl* impl = impl_.release();
+    // impl_ keeps pointing at it during an immediate teardown: a waker still running on another
+    // thread may call this Runtime until the teardown has waited for it.
+    detail::RuntimeImpl* impl = impl_.get();
     if (impl->release()) delete impl;
+    (void)impl_.release();
 }
 
 Runtime* Runtime::current() {

@@ -133,7 +133,10 @@ class Runtime {
     // frame; the rest of the frame, including the rest of the body and of the frame's effects,
     // runs normally. Called on another thread (the declared misuse), it returns at once, requests
     // a frame, and the UI thread tears the runtime down at its next frame boundary (or when the
-    // ImGui context is destroyed); until then its jobs keep running.
+    // ImGui context is destroyed); until then its jobs keep running. Either way, once ~Runtime
+    // returns the waker and the error handler are no longer called (a waker call already running
+    // on another thread is waited for), so they may refer to this object; effect cleanups run at
+    // the teardown, later: they must not use this object.
     ~Runtime();
     Runtime(const Runtime&) = delete;
     Runtime& operator=(const Runtime&) = delete;
