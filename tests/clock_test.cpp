@@ -135,7 +135,7 @@ TEST_CASE("wait(milliseconds::max()) waits until a frame is needed") {
     CHECK_FALSE(ui.runtime().wait(-5ms));  // negative: only looks
 }
 
-TEST_CASE("request_frame_in(milliseconds::max()) never comes; zero and negative are due now") {
+TEST_CASE("request_frame_in(milliseconds::max()) never comes, zero and negative are due now") {
     Headless ui;
     ui.settle({});
     ui.runtime().request_frame_in(kForever);

@@ -172,7 +172,8 @@ TEST_CASE("a component that requests frames for a while, then rests, is not repo
     CHECK(errors.list.empty());
 }
 
-TEST_CASE("runaway_frames sets how many frames in a row make a render loop; zero never reports") {
+TEST_CASE(
+    "runaway_frames sets how many frames in a row make a render loop, and zero never reports") {
     for (int limit : {0, 5}) {
         RuntimeOptions options;
         options.runaway_frames = limit;

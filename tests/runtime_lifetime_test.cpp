@@ -184,18 +184,21 @@ TEST_CASE("destroying the Runtime on another thread between frames happens at th
 }
 
 TEST_CASE("a setter racing the Runtime's destruction never keeps the runtime alive") {
-    // Each round: a thread calls the setter as fast as it can while the Runtime is destroyed.
-    // Whatever the interleaving, its update either reaches the queue before the runtime closes it
-    // (and is discarded with it) or is refused: nothing keeps the runtime's shared state alive
-    // afterwards. The runtime's clock is held by that state, so it tells (LeakSanitizer would
-    // also report the cycle).
-    for (int round = 0; round < 50; ++round) {
+    // Each round: a thread calls the setter as fast as it can while the UI thread renders a few
+    // frames and then destroys the Runtime. A state posts itself once per frame (the frame start
+    // takes it from the queue), so right after each frame a post is under way: the destruction
+    // races it. Whatever the interleaving, the update either reaches the queue before the runtime
+    // closes it (and is discarded with it) or is refused: nothing keeps the runtime's shared
+    // state alive afterwards. That state holds the runtime's clock, so the clock tells
+    // (LeakSanitizer would also report the cycle).
+    for (int round = 0; round < 100; ++round) {
         auto clock = std::make_shared<ManualClock>();
         std::weak_ptr<ManualClock> clock_alive = clock;
         {
             Context ui(RuntimeOptions{.clock = std::move(clock)});
             Setter<int> set;
-            ui.frame([&] { component("c", [&] { set = use_state(0).set; }); });
+            auto body = [&] { component("c", [&] { set = use_state(0).set; }); };
+            ui.frame(body);
             std::atomic<bool> stop{false};
             test::Event running;
             std::thread setter([&, set] {
@@ -205,6 +208,7 @@ TEST_CASE("a setter racing the Runtime's destruction never keeps the runtime ali
                 }
             });
             REQUIRE(running.wait());
+            for (int i = 0; i < 3; ++i) ui.frame(body);
             ui.runtime.reset();
             stop = true;
             setter.join();
