@@ -14,6 +14,7 @@
 //   Render
 //
 // runtime.h    Runtime, RuntimeOptions, component(key, body)
+// clock.h      Clock, ManualClock (RuntimeOptions::clock)
 // state.h      use_state, use_ref
 // memo.h       use_memo, use_effect
 // deps.h       deps(...)
