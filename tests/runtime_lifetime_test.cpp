@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -181,6 +182,28 @@ TEST_CASE("destroying the Runtime on another thread between frames happens at th
     ui.frame([] {});
     CHECK(cleanup.ran);
     CHECK(cleanup.thread == std::this_thread::get_id());
+}
+
+TEST_CASE("once ~Runtime returns inside a frame, its waker and error handler are never called") {
+    Context ui;
+    std::atomic<int> wakes{0};
+    int handled = 0;
+    ui.runtime->set_waker([&] { ++wakes; });
+    ui.runtime->set_error_handler([&](const ComponentError&) { ++handled; });
+    Setter<int> set;
+    ui.frame([&] { component("c", [&] { set = use_state(0).set; }); });
+    ui.frame([&] {
+        component("c", [&] {
+            set = use_state(0).set;
+            ui.runtime.reset();  // they may refer to the Runtime object, which is gone now
+        });
+        const int wakes_before = wakes.load();
+        std::thread([set] { set(1); }).join();  // a change: would call the waker
+        CHECK(wakes.load() == wakes_before);
+        component("boom", [] { throw std::runtime_error("after the reset"); });  // on stderr
+    });
+    CHECK(handled == 0);
+    CHECK(Runtime::current() == nullptr);
 }
 
 TEST_CASE("a setter racing the Runtime's destruction never keeps the runtime alive") {
