@@ -112,9 +112,8 @@ class StateCell final : public Updatable, public std::enable_shared_from_this<St
         if (error) std::rethrow_exception(error);  // the state is unchanged
     }
 
-    // UI thread, at the start of a frame: shows the pending value, after applying the queue.
+    // UI thread, at the start of a frame: applies the queue, then shows the pending value.
     void apply() override {
-        std::vector<Item> items;  // destroyed after the lock is released
         {
             std::lock_guard lock(mutex_);
             queued_ = false;
@@ -127,23 +126,32 @@ class StateCell final : public Updatable, public std::enable_shared_from_this<St
                 }
                 return;
             }
-            items.swap(queue_);
             running_ = true;
         }
-        // Alone (running_), outside the lock: the queued updaters are user code. Updates they
-        // make themselves are queued, and applied at the next frame start.
+        // Alone (running_), outside the lock: the queued updaters are user code. Updates queued
+        // meanwhile (an updater calling its own setter, another thread) are applied too, in
+        // order, for a bounded number of rounds: an updater that always queues another cannot
+        // hang the frame, its chain goes on at the next frame start.
         T* latest = pending_ ? &*pending_ : shown_;
         std::exception_ptr error;
-        for (Item& item : items) {
-            try {
-                if (item.index() == 0) {
-                    *latest = std::move(std::get<0>(item));
-                } else {
-                    T next = (*std::get<1>(item))(*latest);
-                    *latest = std::move(next);
+        for (int round = 0; round < kRoundsPerFrame; ++round) {
+            std::vector<Item> items;  // destroyed outside the lock
+            {
+                std::lock_guard lock(mutex_);
+                items.swap(queue_);
+            }
+            if (items.empty()) break;
+            for (Item& item : items) {
+                try {
+                    if (item.index() == 0) {
+                        *latest = std::move(std::get<0>(item));
+                    } else {
+                        T next = (*std::get<1>(item))(*latest);
+                        *latest = std::move(next);
+                    }
+                } catch (...) {
+                    if (!error) error = std::current_exception();  // the others still apply
                 }
-            } catch (...) {
-                if (!error) error = std::current_exception();  // the others still apply
             }
         }
         bool post;
@@ -172,6 +180,7 @@ class StateCell final : public Updatable, public std::enable_shared_from_this<St
 
   private:
     using Item = std::variant<T, std::unique_ptr<Updater<T>>>;
+    static constexpr int kRoundsPerFrame = 64;
 
     // Under mutex_: the cell must be posted (by the caller, after unlocking) unless it already is.
     bool mark_queued() {
@@ -243,9 +252,9 @@ class Setter {
     // applies after fn's own result). When no other update of this state is running or queued,
     // fn runs at once on the calling thread, and an exception it throws propagates to the caller
     // with the state unchanged. Otherwise (a concurrent or re-entrant set()) it is queued and runs
-    // on the UI thread at the next frame start; an exception it throws there is reported on
-    // stderr and the other updates still apply. Keep fn pure: which thread runs it depends on
-    // timing. Any thread.
+    // on the UI thread at the next frame start, with what it queues in turn (up to 64 rounds per
+    // frame); an exception it throws there is reported on stderr and the other updates still
+    // apply. Keep fn pure: which thread runs it depends on timing. Any thread.
     template <class F>
     requires std::is_invocable_v<F&, const T&>
     void operator()(F&& update) const {
