@@ -82,12 +82,7 @@ class alignas(64) Instance {
                 return static_cast<S&>(existing);
             throw_changed(index, hook_name(S::kKind, typeid(typename S::value_type)));
         }
-        if (committed_) throw_changed(index, hook_name(S::kKind, typeid(typename S::value_type)));
-        std::unique_ptr<S> created = std::forward<Make>(make)();
-        created->slot_type_ = &typeid(S);
-        S& result = *created;
-        slots_.push_back(std::move(created));
-        return result;
+        return create_slot<S>(index, std::forward<Make>(make));
     }
 
     // Schedule slot.after_frame() for after this frame. UI thread.
@@ -105,6 +100,18 @@ class alignas(64) Instance {
     friend class RuntimeImpl;
     friend struct ComponentAccess;
     friend void note_frame_request(Instance& instance, const Core& core);
+
+    // slot()'s first frame, out of line so that the path taken every frame stays small enough to
+    // be inlined.
+    template <class S, class Make>
+    [[gnu::noinline]] S& create_slot(std::size_t index, Make&& make) {
+        if (committed_) throw_changed(index, hook_name(S::kKind, typeid(typename S::value_type)));
+        std::unique_ptr<S> created = std::forward<Make>(make)();
+        created->slot_type_ = &typeid(S);
+        S& result = *created;
+        slots_.push_back(std::move(created));
+        return result;
+    }
     struct Failure {
         std::exception_ptr error;
         std::string message;
