@@ -238,9 +238,12 @@ void RuntimeImpl::on_end_frame(ImGuiContext*, ImGuiContextHook* hook) {
 }
 void RuntimeImpl::on_shutdown(ImGuiContext*, ImGuiContextHook* hook) {
     auto* self = static_cast<RuntimeImpl*>(hook->UserData);
+    if (self->in_frame_) {  // destroyed between NewFrame and Render: that frame is over
+        self->in_frame_ = false;
+        --self->busy_;
+    }
     self->enter_busy();
     self->forget_frame();
-    self->in_frame_ = false;
     self->unmount_all();
     self->context_ = nullptr;  // the context is going away: never touch it again
     (void)self->leave_busy();  // released meanwhile (or before, from another thread): gone now
@@ -267,8 +270,9 @@ RuntimeImpl::Entered RuntimeImpl::enter(ImGuiID id, ImGuiID seed, std::string_vi
         if (instance.seed_ != seed || instance.string_key_ != string_key) return false;
         if (!string_key) return instance.int_key_ == int_key;
         if (instance.name_ == name) return true;
-        const std::string_view identity = identity_of(name);
-        relabel = identity.size() != name.size() && identity == identity_of(instance.name_);
+        // Texts differ: the same instance only when their ### identities are equal (a text
+        // without ### is its own identity, and that case was the comparison above).
+        relabel = identity_of(name) == identity_of(instance.name_);
         return relabel;
     };
     Instance* found = instances_.find(id, is_it);
@@ -320,8 +324,7 @@ void RuntimeImpl::report(const std::string& component, const char* where,
         ComponentError report{component, where, describe_exception(error), error};
         // Our own reference: the handler may replace itself while it runs. Once the Runtime is
         // destroyed (its teardown deferred), the handler, which may refer to it, is not called.
-        const auto handler =
-            released_.load(std::memory_order_acquire) ? nullptr : error_handler_;
+        const auto handler = released_.load(std::memory_order_acquire) ? nullptr : error_handler_;
         if (handler) {
             try {
                 (*handler)(report);
