@@ -1,5 +1,6 @@
 // Entering and leaving component instances, and the error boundary around their bodies.
 #include "runtime_impl.h"
+#include "unwind.h"
 
 #include <imhooks/detail/diagnostics.h>
 #include <imhooks/hook_error.h>
@@ -43,48 +44,6 @@ struct ComponentAccess {
 namespace {
 
 using Access = ComponentAccess;
-
-void save_stacks(ComponentScope& scope, ImGuiContext& g) {
-    ImGuiWindow* window = g.CurrentWindow;
-    scope.window_stack = g.CurrentWindowStack.Size;
-    scope.id_stack = window->IDStack.Size;
-    scope.color_stack = g.ColorStack.Size;
-    scope.style_var_stack = g.StyleVarStack.Size;
-    scope.font_stack = g.FontStack.Size;
-    scope.group_stack = g.GroupStack.Size;
-    scope.item_flags_stack = g.ItemFlagsStack.Size;
-    scope.focus_scope_stack = g.FocusScopeStack.Size;
-    scope.popup_stack = g.BeginPopupStack.Size;
-    scope.disabled_stack = g.DisabledStackSize;
-    scope.tree_depth = window->DC.TreeDepth;
-    scope.table = g.CurrentTable;
-    scope.tab_bar = g.CurrentTabBar;
-}
-
-// Ends what the body began and did not end, back to the state saved when the component began.
-void restore_stacks(const ComponentScope& scope, ImGuiContext& g) {
-    while (g.CurrentWindowStack.Size > scope.window_stack) {
-        ImGui::ErrorCheckEndWindowRecover(nullptr);
-        if (g.CurrentWindow->Flags & ImGuiWindowFlags_ChildWindow)
-            ImGui::EndChild();
-        else
-            ImGui::End();
-    }
-    ImGuiWindow* window = g.CurrentWindow;
-    while (g.CurrentTable && g.CurrentTable != scope.table &&
-           (g.CurrentTable->OuterWindow == window || g.CurrentTable->InnerWindow == window))
-        ImGui::EndTable();
-    while (g.CurrentTabBar && g.CurrentTabBar != scope.tab_bar) ImGui::EndTabBar();
-    while (window->DC.TreeDepth > scope.tree_depth) ImGui::TreePop();
-    while (g.GroupStack.Size > scope.group_stack) ImGui::EndGroup();
-    while (g.DisabledStackSize > scope.disabled_stack) ImGui::EndDisabled();
-    while (g.ColorStack.Size > scope.color_stack) ImGui::PopStyleColor();
-    while (g.StyleVarStack.Size > scope.style_var_stack) ImGui::PopStyleVar();
-    while (g.ItemFlagsStack.Size > scope.item_flags_stack) ImGui::PopItemFlag();
-    while (g.FocusScopeStack.Size > scope.focus_scope_stack) ImGui::PopFocusScope();
-    while (g.FontStack.Size > scope.font_stack) ImGui::PopFont();
-    while (window->IDStack.Size > scope.id_stack) ImGui::PopID();
-}
 
 const ImVec4 kErrorColor{1.0f, 0.42f, 0.38f, 1.0f};
 
@@ -170,7 +129,7 @@ void leave_component(ComponentScope& scope) {
 void fail_component(ComponentScope& scope, std::exception_ptr error) {
     Instance& instance = *scope.instance;
     t_current_instance = Access::parent(instance);
-    restore_stacks(scope, *GImGui);
+    unwind_scopes(scope, *GImGui);
     RuntimeImpl& runtime = instance.runtime();
     if (!runtime.options().error_boundaries) std::rethrow_exception(error);
     // Like an unmount: cleanups run, jobs stop; the placeholder keeps the instance's place.

@@ -1,6 +1,6 @@
 #include <imhooks/headless.h>
 
-#include <imgui_internal.h>
+#include <imhooks/detail/imgui_compat.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -18,9 +18,7 @@ Headless::Headless(ImVec2 display_size, RuntimeOptions options) {
     io.LogFilename = nullptr;
     io.DisplaySize = display_size;
     io.DeltaTime = 1.0f / 60.0f;
-    unsigned char* pixels = nullptr;
-    int width = 0, height = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
+    detail::compat::prepare_headless_renderer(io);
     runtime_ = std::make_unique<Runtime>(context_, options);
 }
 
@@ -35,7 +33,10 @@ void Headless::frame(const Body& body) {
     ImGui::SetCurrentContext(context_);
     ImGui::NewFrame();
     struct EndFrame {
-        ~EndFrame() { ImGui::Render(); }
+        ~EndFrame() {
+            ImGui::Render();
+            detail::compat::acknowledge_textures();
+        }
     } end;
     if (body) body();
     ++frames_;
@@ -103,7 +104,7 @@ std::optional<Headless::ItemRect> Headless::find_item(std::string_view label, co
         g.NavId = candidate.id;
         g.NavWindow = window;
         g.NavLayer = ImGuiNavLayer_Main;
-        g.NavDisableHighlight = true;
+        detail::compat::hide_nav_cursor(g);
         window->NavRectRel[ImGuiNavLayer_Main] = ImRect();
         frame(body);
         const bool found = g.NavIdIsAlive && g.NavId == candidate.id;

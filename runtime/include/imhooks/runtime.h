@@ -160,16 +160,17 @@ class Runtime {
 
 namespace detail {
 
-// What a component saves when it starts, to restore ImGui's stacks if its body throws.
+// ImGui's state when a component began: what its error boundary unwinds the body's open scopes
+// back to (runtime/src/unwind.cpp).
 struct ComponentScope {
     Instance* instance = nullptr;  // null: nothing to render (a failed component's placeholder)
-    int window_stack = 0;
-    int id_stack = 0;
+    int window_stack = 0;          // open windows
+    // The current window's ID stack, tree depth, item width and text wrap stacks, and indent.
+    int id_stack = 0, tree_depth = 0, item_width_stack = 0, text_wrap_stack = 0;
+    float indent = 0.0f;
+    // The context's stacks.
     int color_stack = 0, style_var_stack = 0, font_stack = 0, group_stack = 0;
-    int item_flags_stack = 0, focus_scope_stack = 0, popup_stack = 0, disabled_stack = 0;
-    int tree_depth = 0;
-    const void* table = nullptr;
-    const void* tab_bar = nullptr;
+    int item_flags_stack = 0, focus_scope_stack = 0, disabled_stack = 0;
 };
 
 // Enters the instance for `key` (a string, or an integer when `name` is null): saves the stacks,
