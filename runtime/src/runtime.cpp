@@ -1,6 +1,7 @@
 #include "runtime_impl.h"
 
 #include <imhooks/detail/diagnostics.h>
+#include <imhooks/detail/imgui_build.h>
 #include <imhooks/hook_error.h>
 #include <imhooks/runtime.h>
 
@@ -119,6 +120,8 @@ RuntimeImpl::RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions o
     if (!context_)
         throw std::invalid_argument(
             "imhooks::Runtime: no ImGui context; call ImGui::CreateContext() first");
+    // Before anything reads the context through imgui_internal.h's layout.
+    check_imgui_build(compiled_imgui_build(context_), running_imgui_build(context_));
     if (find(context_))
         throw std::invalid_argument("imhooks::Runtime: this ImGui context already has a Runtime");
     if (options_.extra_frames_after_wake < 0)

@@ -100,7 +100,10 @@ struct ComponentInfo {
 class Runtime {
   public:
     // Attaches to `context` (default: ImGui::GetCurrentContext(), which must exist). One runtime
-    // per context. Throws std::invalid_argument when there is no context or it already has one.
+    // per context. Throws std::invalid_argument when there is no context, when it already has one,
+    // or when the Dear ImGui it runs in is not the version imhooks was compiled against or lays
+    // out its data differently (another copy of ImGui linked in, or other IMGUI_* settings): the
+    // message names both versions and what differs.
     explicit Runtime(ImGuiContext* context = nullptr, RuntimeOptions options = {});
     // Unmounts every component (effect cleanups run, jobs are asked to stop), waits up to
     // options.shutdown_timeout for the worker threads, joins them, and detaches (with a report on
