@@ -67,6 +67,24 @@ std::string rendered_twice_message(const std::string& name) {
            "own key (or PushID around them)";
 }
 
+// The ID of the instance for a key: the same as PushID(key) would push, hashed once.
+ImGuiID component_id(std::string_view name, long long int_key, bool string_key) {
+    return string_key
+               ? ImGui::GetID(name.data(), name.data() + name.size())
+               : ImGui::GetID(reinterpret_cast<const void*>(static_cast<std::intptr_t>(int_key)));
+}
+
+bool release(std::string_view name, long long int_key, bool string_key) {
+    RuntimeImpl* runtime = RuntimeImpl::find_in_frame(ImGui::GetCurrentContext());
+    if (!runtime || !runtime->in_frame())
+        throw HookError("imhooks: release_component(\"" +
+                        (string_key ? std::string(name) : int_key_name(int_key)) +
+                        "\") was called without a Runtime or outside a frame; call it where the "
+                        "component would be rendered, between ImGui::NewFrame() and "
+                        "ImGui::Render()");
+    return runtime->release(component_id(name, int_key, string_key));
+}
+
 }  // namespace
 
 ComponentScope enter_component(std::string_view name, long long int_key, bool string_key,
@@ -85,11 +103,7 @@ ComponentScope enter_component(std::string_view name, long long int_key, bool st
     ImGuiContext& g = *GImGui;
     ComponentScope scope;
     save_stacks(scope, g);
-    // The same IDs as PushID(key) would push, hashed once.
-    const ImGuiID id =
-        string_key
-            ? ImGui::GetID(name.data(), name.data() + name.size())
-            : ImGui::GetID(reinterpret_cast<const void*>(static_cast<std::intptr_t>(int_key)));
+    const ImGuiID id = component_id(name, int_key, string_key);
     ImGui::PushOverrideID(id);
 
     Instance* instance = runtime->enter(id, name, int_key, options);
@@ -140,3 +154,20 @@ void fail_component(ComponentScope& scope, std::exception_ptr error) {
 }
 
 }  // namespace imhooks::detail
+
+namespace imhooks {
+
+bool release_component(std::string_view key) {
+    return detail::release(key, 0, true);
+}
+bool release_component(const char* key) {
+    return detail::release(key, 0, true);
+}
+bool release_component(long long key) {
+    return detail::release({}, key, false);
+}
+bool release_component(int key) {
+    return detail::release({}, key, false);
+}
+
+}  // namespace imhooks

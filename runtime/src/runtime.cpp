@@ -190,14 +190,18 @@ Instance* RuntimeImpl::enter(ImGuiID id, std::string_view name, long long int_ke
     ++rendered_this_frame_;
     instance.last_time_ = frame_time_;
     instance.window_id_ = context_->CurrentWindow ? context_->CurrentWindow->ID : 0;
-    instance.grace_ms_ = options.unmount_grace
-                             ? static_cast<std::int32_t>(std::clamp<std::chrono::milliseconds::rep>(
-                                   options.unmount_grace->count(), 0, INT32_MAX))
-                             : -1;
+    instance.grace_ms_ = options.unmount_grace ? grace_ms(*options.unmount_grace) : -1;
     instance.cursor_ = 0;
     instance.parent_ = t_current_instance;
     t_current_instance = &instance;
     return &instance;
+}
+
+bool RuntimeImpl::release(ImGuiID id) {
+    Instance* instance = instances_.find(id);
+    if (!instance) return false;
+    instance->grace_ms_ = kReleased;
+    return true;
 }
 
 void RuntimeImpl::report(const std::string& component, const char* where,
@@ -261,6 +265,7 @@ void RuntimeImpl::begin_frame() {
 }
 
 bool RuntimeImpl::keep_unrendered(const Instance& instance) {
+    if (instance.grace_ms_ == kReleased) return false;
     // A collapsed or hidden window that was still submitted keeps its components alive.
     for (ImGuiWindow* window = ImGui::FindWindowByID(instance.window_id_); window;
          window = window->ParentWindow) {
@@ -269,10 +274,12 @@ bool RuntimeImpl::keep_unrendered(const Instance& instance) {
             break;
         }
     }
-    const auto grace = instance.grace_ms_ >= 0 ? std::chrono::milliseconds(instance.grace_ms_)
-                                               : options_.unmount_grace;
-    if (grace.count() > 0) {
-        const Clock::time_point deadline = instance.last_time_ + grace;
+    const std::int32_t grace =
+        instance.grace_ms_ >= 0 ? instance.grace_ms_ : grace_ms(options_.unmount_grace);
+    if (grace == kForever) return true;  // until release_component() or the runtime goes
+    if (grace > 0) {
+        const std::chrono::milliseconds grace_period(grace);
+        const Clock::time_point deadline = instance.last_time_ + grace_period;
         if (frame_time_ < deadline) {
             // Make sure a frame comes to unmount it once the grace period is over.
             request_frame_in(std::chrono::ceil<std::chrono::milliseconds>(deadline - frame_time_));

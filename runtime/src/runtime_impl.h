@@ -10,7 +10,10 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
 #include <chrono>
+#include <climits>
+#include <cstdint>
 #include <memory>
 
 #include <vector>
@@ -35,6 +38,18 @@ class RuntimeImpl {
     // The instance for `id`, entered; nullptr when it was already rendered in this frame.
     Instance* enter(ImGuiID id, std::string_view name, long long int_key,
                     const ComponentOptions& options);
+    // release_component(): the instance for `id` is unmounted at the end of the first frame that
+    // does not render it. False when there is none.
+    bool release(ImGuiID id);
+
+    // Instance::grace_ms_: a grace in milliseconds, saturated at kForever; kReleased after
+    // release(); -1 for the runtime's.
+    static constexpr std::int32_t kForever = INT32_MAX;
+    static constexpr std::int32_t kReleased = -2;
+    static std::int32_t grace_ms(std::chrono::milliseconds grace) {
+        return static_cast<std::int32_t>(
+            std::clamp<std::chrono::milliseconds::rep>(grace.count(), 0, kForever));
+    }
     void schedule_after_frame(Instance& instance, Slot& slot) {
         after_frame_.emplace_back(&instance, &slot);
     }

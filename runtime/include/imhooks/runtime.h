@@ -37,7 +37,9 @@ class Instance;
 struct RuntimeOptions {
     // How long a component that was not rendered keeps its state before it is unmounted.
     // Zero (default): unmounted at the end of the first frame in which it was not rendered.
-    // Components inside a collapsed or hidden (but still submitted) window are always kept.
+    // Components inside a collapsed or hidden (but still submitted) window are always kept; see
+    // component() for which hidden scopes keep them. ComponentOptions::forever (or any grace of
+    // 2^31 - 1 ms or longer) keeps every component until release_component().
     std::chrono::milliseconds unmount_grace{0};
     // Frames still requested after a frame that showed a change (ImGui needs them for hover and
     // popups to settle). needs_frame() stays true for this many frames after a wake.
@@ -62,8 +64,15 @@ struct ComponentError {
 };
 
 struct ComponentOptions {
-    // Overrides RuntimeOptions::unmount_grace for this component when set.
+    // How long the instance outlives the frames that do not render it, overriding
+    // RuntimeOptions::unmount_grace when set. While kept, its state stays and its jobs run on;
+    // rendered again, it continues where it was. ComponentOptions::forever keeps it until
+    // release_component() or the Runtime's end; so does any grace of 2^31 - 1 ms (about 24.8
+    // days) or longer. A grace the instance is kept by makes the runtime request the frame that
+    // ends it (Runtime::next_timed_frame()); forever requests none.
     std::optional<std::chrono::milliseconds> unmount_grace;
+
+    static constexpr std::chrono::milliseconds forever = std::chrono::milliseconds::max();
 };
 
 // Counters for inspectors and tests. Read with Runtime::stats() (UI thread).
@@ -201,10 +210,24 @@ void run_component(ComponentScope scope, Body&& body) {
 // Renders `body` as the component instance identified by the ImGui ID stack plus `key` (a string
 // or an integer). Hooks called inside `body` belong to that instance and keep their values
 // across frames. The body runs inside ImGui::PushID(key). An exception escaping the body goes to
-// the error boundary (RuntimeOptions::error_boundaries). Rendering one key twice under the same
-// ID stack in one frame is a HookError (handled by the error boundary too); rendering without a
-// Runtime attached to the current context, or outside NewFrame()/Render(), throws HookError.
-// UI thread.
+// the error boundary (RuntimeOptions::error_boundaries), which ends the ImGui scopes the body left
+// open (windows, child windows, popups, menus, tables, tab bars and items, tree nodes, groups,
+// BeginDisabled, multi-selection, pushed IDs, styles, colours, fonts, item widths) innermost
+// first, each with its own closing call. Rendering one key twice under the same ID stack in one
+// frame is a HookError (handled by the error boundary too); rendering without a Runtime attached
+// to the current context, or outside NewFrame()/Render(), throws HookError. UI thread.
+//
+// An instance lives while it is rendered. A frame that does not render it ends it (its effects'
+// cleanups run, its jobs are asked to stop) unless its unmount grace keeps it, or it was last
+// rendered in a window that is still submitted but hidden:
+//   kept:      a collapsed window; a window whose Begin() returned false because it is hidden,
+//              e.g. a docked window whose tab is not selected (docking branch).
+//   unmounted: a BeginTabItem() tab that is not selected, a closed TreeNode() or
+//              CollapsingHeader(), a row an ImGuiListClipper skips, a window no longer submitted,
+//              any `if` that stops rendering it.
+// To keep one (and its running jobs) while it is hidden, give it a grace:
+//   component("report", ReportPanel, {.unmount_grace = ComponentOptions::forever});
+// and end it with release_component("report") where it would be rendered.
 template <class Body>
 void component(std::string_view key, Body&& body, const ComponentOptions& options = {}) {
     detail::run_component(detail::enter_component(key, 0, true, options), std::forward<Body>(body));
@@ -225,5 +248,15 @@ template <class Body>
 void component(int key, Body&& body, const ComponentOptions& options = {}) {
     component(static_cast<long long>(key), std::forward<Body>(body), options);
 }
+
+// Ends the keeping of the instance component(key, ...) renders at this point of the ID stack: it
+// loses its unmount grace (and the keeping of hidden windows) until it is rendered again, so the
+// first frame that does not render it unmounts it at its end, this frame included. Returns false
+// when no such instance is mounted. Costs one hash and one lookup. Throws HookError without a
+// Runtime or outside a frame. UI thread.
+bool release_component(std::string_view key);
+bool release_component(const char* key);
+bool release_component(long long key);
+bool release_component(int key);
 
 }  // namespace imhooks

@@ -114,7 +114,7 @@ class alignas(64) Instance {
     ImGuiID id_ = 0;
     ImGuiID window_id_ = 0;
     std::uint32_t cursor_ = 0;
-    std::int32_t grace_ms_ = -1;  // ComponentOptions::unmount_grace; -1: the runtime's
+    std::int32_t grace_ms_ = -1;  // ComponentOptions::unmount_grace (RuntimeImpl::grace_ms())
     bool committed_ = false;      // a render completed: the slot list is fixed from now on
     bool failed_flag_ = false;    // failed_ is set (checked every frame without leaving this line)
     // Rarely.
