@@ -117,13 +117,17 @@ ComponentScope enter_component(std::string_view name, long long int_key, bool st
         ImGui::PopStyleColor();
         return {};
     }
+    ComponentObserver* observer = runtime->observer();
     if (Access::failed(*instance)) {
         ImGui::PopID();
         t_current_instance = Access::parent(*instance);
+        if (observer) observer->enter(instance->name());
         draw_failed(*instance);
+        if (observer) observer->leave(instance->name());
         return {};
     }
     scope.instance = instance;
+    if (observer) observer->enter(instance->name());
     return scope;
 }
 
@@ -138,6 +142,8 @@ void leave_component(ComponentScope& scope) {
     Access::committed(instance) = true;
     ImGui::PopID();
     t_current_instance = Access::parent(instance);
+    if (ComponentObserver* observer = instance.runtime().observer())
+        observer->leave(instance.name());
 }
 
 void fail_component(ComponentScope& scope, std::exception_ptr error) {
@@ -145,12 +151,17 @@ void fail_component(ComponentScope& scope, std::exception_ptr error) {
     t_current_instance = Access::parent(instance);
     unwind_scopes(scope, *GImGui);
     RuntimeImpl& runtime = instance.runtime();
-    if (!runtime.options().error_boundaries) std::rethrow_exception(error);
+    ComponentObserver* observer = runtime.observer();
+    if (!runtime.options().error_boundaries) {
+        if (observer) observer->leave(instance.name());
+        std::rethrow_exception(error);
+    }
     // Like an unmount: cleanups run, jobs stop; the placeholder keeps the instance's place.
     Access::unmount(instance);
     Access::set_failed(instance, error);
     runtime.report(instance.name(), "render", error);
     draw_failed(instance);
+    if (observer) observer->leave(instance.name());
 }
 
 }  // namespace imhooks::detail

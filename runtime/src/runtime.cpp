@@ -450,6 +450,13 @@ std::optional<Clock::time_point> RuntimeImpl::next_timed_frame() const {
     return from_ticks(timed);
 }
 
+bool set_component_observer(ImGuiContext* context, ComponentObserver* observer) {
+    RuntimeImpl* runtime = RuntimeImpl::find(context);
+    if (!runtime) return false;
+    runtime->set_observer(observer);
+    return true;
+}
+
 }  // namespace detail
 
 //----------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // The runtime's UI-thread side: instances, frame phases, after-frame work.
 #pragma once
 
+#include <imhooks/detail/component_observer.h>
 #include <imhooks/detail/core.h>
 #include <imhooks/detail/instance.h>
 #include <imhooks/runtime.h>
@@ -63,6 +64,9 @@ class RuntimeImpl {
         error_handler_ = std::move(handler);
     }
 
+    ComponentObserver* observer() const { return observer_; }
+    void set_observer(ComponentObserver* observer) { observer_ = observer; }
+
     const std::shared_ptr<Core>& core() const { return core_; }
     const RuntimeOptions& options() const { return options_; }
     RuntimeStats stats() const;
@@ -99,6 +103,7 @@ class RuntimeImpl {
     InstanceTable instances_;
     std::vector<std::pair<Instance*, Slot*>> after_frame_;
     std::function<void(const ComponentError&)> error_handler_;
+    ComponentObserver* observer_ = nullptr;
     std::size_t frame_ = 0;
     std::size_t rendered_this_frame_ = 0;  // distinct instances entered in this frame
     std::chrono::steady_clock::time_point frame_time_{};

@@ -201,6 +201,23 @@ inline void end_window(ImGuiWindow* window) {
 //----------------------------------------------------------------------------------------------
 // Headless frames (the test harness)
 
+// The window a tab bar is in: recorded by newer versions; else the front-most window holding it.
+template <class TabBar>
+ImGuiWindow* tab_bar_window(ImGuiContext& g, TabBar* bar) {
+    if constexpr (requires { bar->Window; }) {
+        return bar->Window;
+    } else {
+        for (int i = g.Windows.Size - 1; i >= 0; --i) {
+            ImGuiWindow* window = g.Windows[i];
+            if ((window->Active || window->WasActive) &&
+                !(window->Flags & (ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip)) &&
+                window->Rect().Contains(bar->BarRect))
+                return window;
+        }
+        return nullptr;
+    }
+}
+
 // Lets frames run without a renderer: builds the font atlas (before 1.92) or declares that the
 // renderer handles texture requests, which acknowledge_textures() then does (1.92).
 inline void prepare_headless_renderer(ImGuiIO& io) {
