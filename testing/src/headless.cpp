@@ -131,21 +131,24 @@ void Headless::mouse_button(bool down) {
 // An ID an item may have, and the window it would be submitted in.
 struct Headless::Candidate {
     ImGuiID id;
-    ImGuiWindow* window;
+    ImGuiID window;  // by ID: a window may go away while frames are rendered
 };
 
 // ImGui's navigation records the rectangle of the item whose ID is the nav ID when it is
 // submitted, clipped or not: make the candidate the nav ID for one frame.
 std::optional<Headless::ItemRect> Headless::probe(const Candidate& candidate, const Body& body) {
     ImGuiContext& g = *context_;
-    ImGuiWindow* window = candidate.window;
+    ImGuiWindow* window = ImGui::FindWindowByID(candidate.window);
+    if (!window) return std::nullopt;
     g.NavId = candidate.id;
     g.NavWindow = window;
     g.NavLayer = ImGuiNavLayer_Main;
     compat::hide_nav_cursor(g);
     for (ImRect& rect : window->NavRectRel) rect = ImRect();
     frame(body);
-    if (!g.NavIdIsAlive || g.NavId != candidate.id || g.NavWindow != window) return std::nullopt;
+    if (!g.NavIdIsAlive || g.NavId != candidate.id || g.NavWindow != window ||
+        ImGui::FindWindowByID(candidate.window) != window)
+        return std::nullopt;
     const ImRect rect = ImGui::WindowRectRelToAbs(window, window->NavRectRel[g.NavLayer]);
     ItemRect item{rect.Min, rect.Max};
     item.clipped = !window->ClipRect.Contains(rect.GetCenter()) &&
@@ -162,26 +165,25 @@ std::optional<Headless::ItemRect> Headless::find_item(std::string_view item, con
     // menu bars, tables.
     std::vector<Candidate> scopes;
     runtime_->for_each_component([&](const ComponentInfo& info) {
-        if (ImGuiWindow* window = ImGui::FindWindowByID(info.window_id))
-            scopes.push_back({info.id, window});
+        if (info.window_id) scopes.push_back({info.id, info.window_id});
     });
     for (int n = 0; n < g.TabBars.GetMapSize(); ++n)
         if (ImGuiTabBar* bar = g.TabBars.TryGetMapData(n))
             if (bar->PrevFrameVisible >= g.FrameCount - 1)
                 if (ImGuiWindow* window = compat::tab_bar_window(g, bar))
-                    scopes.push_back({bar->ID, window});
+                    scopes.push_back({bar->ID, window->ID});
     for (int i = g.Windows.Size - 1; i >= 0; --i) {
         ImGuiWindow* window = g.Windows[i];
         if (!window->WasActive && !window->Active) continue;
-        scopes.push_back({window->ID, window});
+        scopes.push_back({window->ID, window->ID});
         if (window->Flags & ImGuiWindowFlags_MenuBar)
             for (const char* bar : {"##menubar", "##MenuBar"})
-                scopes.push_back({ImHashStr(bar, 0, window->ID), window});
+                scopes.push_back({ImHashStr(bar, 0, window->ID), window->ID});
     }
     for (int n = 0; n < g.Tables.GetMapSize(); ++n)
         if (ImGuiTable* table = g.Tables.TryGetMapData(n))
             if (table->LastFrameActive >= g.FrameCount - 1 && table->InnerWindow)
-                scopes.push_back({table->ID, table->InnerWindow});
+                scopes.push_back({table->ID, table->InnerWindow->ID});
 
     std::vector<Candidate> candidates;
     auto add = [&](const Candidate& candidate) {
@@ -205,10 +207,8 @@ std::optional<Headless::ItemRect> Headless::find_item(std::string_view item, con
     ImGuiWindow* const nav_window = g.NavWindow;
     const ImGuiNavLayer nav_layer = g.NavLayer;
     std::optional<ItemRect> found;
-    for (const Candidate& candidate : candidates) {
-        if (!ImGui::FindWindowByID(candidate.window->ID)) continue;
+    for (const Candidate& candidate : candidates)
         if ((found = probe(candidate, body))) break;
-    }
     g.NavId = nav_id;
     g.NavWindow = nav_window;
     g.NavLayer = nav_layer;

@@ -253,7 +253,8 @@ void component(int key, Body&& body, const ComponentOptions& options = {}) {
 // loses its unmount grace (and the keeping of hidden windows) until it is rendered again, so the
 // first frame that does not render it unmounts it at its end, this frame included. Returns false
 // when no such instance is mounted. Costs one hash and one lookup. Throws HookError without a
-// Runtime or outside a frame. UI thread.
+// Runtime or outside a frame. UI thread. For a component rendered in BeginTabItem("Report") of
+// BeginTabBar("tabs"), that ID stack is the window's plus PushID("tabs"), PushID("Report").
 bool release_component(std::string_view key);
 bool release_component(const char* key);
 bool release_component(long long key);
