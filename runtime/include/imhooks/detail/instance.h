@@ -146,8 +146,8 @@ class alignas(64) Instance {
     ImGuiID seed_ = 0;              // the ID stack's top where it is rendered (compared too)
     ImGuiID window_id_ = 0;
     std::uint32_t cursor_ = 0;
-    std::int32_t grace_ms_ = -1;  // ComponentOptions::unmount_grace; -1: the runtime's;
-                                  // INT32_MAX: forever
+    std::int32_t grace_ms_ = -1;  // ComponentOptions::unmount_grace (RuntimeImpl::grace_ms()):
+                                  // -1: the runtime's; kForever; kReleased
     bool committed_ = false;      // a render completed: the slot list is fixed from now on
     bool failed_flag_ = false;    // failed_ is set (checked every frame without leaving this line)
     bool string_key_ = false;
