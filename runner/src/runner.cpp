@@ -9,8 +9,9 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
-#include <imgui_internal.h>   // ErrorCheckEndFrameRecover, GImGui->WithinFrameScope
-#include <stb_image_write.h>  // libstb exports stbi_write_png: no STB_IMAGE_WRITE_IMPLEMENTATION
+#include <imgui_internal.h>  // frame recovery, GImGui->WithinFrameScope
+
+#include "png.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -414,7 +415,11 @@ void Runner::Impl::render_frame(const std::function<void()>& frame, bool capture
         // Leave ImGui in a consistent state (Begin/End, PushID/PopID balanced, frame ended) so
         // the Runtime and the context can still be destroyed cleanly.
         if (GImGui && GImGui->WithinFrameScope) {
+#if IMGUI_VERSION_NUM >= 19130  // 1.91.3 replaced ErrorCheckEndFrameRecover
+            ImGui::ErrorRecoveryTryToRecoverState(&GImGui->StackSizesInNewFrame);
+#else
             ImGui::ErrorCheckEndFrameRecover(nullptr);
+#endif
             ImGui::EndFrame();
         }
         throw;
@@ -448,9 +453,8 @@ bool Runner::Impl::write_screenshot() {
                      options.screenshot.c_str());
         return false;
     }
-    stbi_flip_vertically_on_write(1);  // GL rows go bottom-up
-    if (!stbi_write_png(options.screenshot.c_str(), capture_width, capture_height, 3,
-                        capture.data(), capture_width * 3)) {
+    if (!detail::write_png_rgb_bottom_up(options.screenshot, capture_width, capture_height,
+                                         capture.data())) {
         std::fprintf(stderr, "imhooks::Runner: cannot write the screenshot %s\n",
                      options.screenshot.c_str());
         return false;
