@@ -14,6 +14,7 @@
 //   Render
 //
 // runtime.h    Runtime, RuntimeOptions, component(key, body)
+// frame_pacer.h FramePacer: when a hand-written render loop renders and how long it sleeps
 // state.h      use_state, use_ref
 // memo.h       use_memo, use_effect
 // deps.h       deps(...)
@@ -25,6 +26,7 @@
 #pragma once
 
 #include <imhooks/deps.h>
+#include <imhooks/frame_pacer.h>
 #include <imhooks/generator.h>
 #include <imhooks/hook_error.h>
 #include <imhooks/job.h>
