@@ -328,8 +328,10 @@ struct Runner::Impl {
 
 #if IMGUI_VERSION_NUM < 18700
     // Before 1.87 ImGui reads key state (io.KeysDown) once per frame: a press and its release in
-    // one batch of events would never be seen. Key events wait here and each frame gets at most
-    // one change per key (as ImGui's own input queue does since 1.87).
+    // one batch of events would never be seen. Key events wait here and are handed to the
+    // backend over as many frames as needed (see deliver_key_events). Since 1.87 ImGui queues
+    // input events itself and spreads them over frames (io.ConfigInputTrickleEventQueue), and the
+    // backend reads the modifiers' state while handling each event, so events are never held back.
     struct KeyEvent {
         int key, scancode, action, mods;
     };
@@ -448,7 +450,7 @@ void Runner::Impl::init() {
     }
     glfw_backend = true;
 #if IMGUI_VERSION_NUM < 18700
-    // The backend's key callback now runs from deliver_key_events(), one change per key per frame.
+    // The backend's key callback now runs from deliver_key_events(), spread over frames.
     glfwSetKeyCallback(window, queue_key);
 #endif
     if (!ImGui_ImplOpenGL3_Init("#version 330 core")) {
@@ -484,12 +486,18 @@ Runner::Impl::~Impl() {
 #if IMGUI_VERSION_NUM < 18700
 void Runner::Impl::deliver_key_events() {
     if (key_events.empty()) return;
+    // This frame takes events in order until one would change a key that already changed in it,
+    // or release a key after a key was pressed in it: every press is then seen with the keys
+    // (Ctrl, Shift...) held as they were when it happened, and every release is seen.
     std::vector<int> changed;
+    bool pressed = false;
     std::size_t count = 0;
     for (; count < key_events.size(); ++count) {
-        const int key = key_events[count].key;
-        if (std::find(changed.begin(), changed.end(), key) != changed.end()) break;
-        changed.push_back(key);
+        const KeyEvent& e = key_events[count];
+        if (std::find(changed.begin(), changed.end(), e.key) != changed.end()) break;
+        if (e.action == GLFW_RELEASE && pressed) break;
+        changed.push_back(e.key);
+        pressed |= e.action == GLFW_PRESS;
     }
     const std::vector<KeyEvent> now(key_events.begin(),
                                     key_events.begin() + static_cast<std::ptrdiff_t>(count));

@@ -26,8 +26,10 @@
 // run() prints the usage and returns 0 without rendering. A program with options of its own checks
 // options.help first and prints its usage followed by runner_usage().
 //
-// Keys: with Dear ImGui 1.86 (no input queue before 1.87) the runner hands ImGui at most one
-// change per key per frame, so a press and release arriving together (a fast chord) are seen.
+// Keys: with Dear ImGui before 1.87 (no input queue) the runner spreads key events over frames
+// (one change per key per frame, no release in the frame of a press), so a press and release
+// arriving together (a fast ctrl+a) are seen, with the modifiers held at the press. Since 1.87
+// ImGui's own input queue does this.
 //
 // This library is separate from the headless core (imhooks::imhooks): it links GLFW, GL and the
 // ImGui backends. All members are for the UI thread (the thread that created the Runner).
