@@ -52,6 +52,7 @@ add_test(NAME consumer_add_subdirectory
 
 # FetchContent takes imhooks from a source archive of this checkout, as from a release archive.
 set(consumer_archive ${CMAKE_CURRENT_BINARY_DIR}/consumers/imhooks-source.tar.gz)
+file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/consumers)
 add_test(NAME consumer_fetchcontent_archive
     COMMAND ${CMAKE_COMMAND} -E tar czf ${consumer_archive}
         CMakeLists.txt cmake runtime hooks testing runner third_party
