@@ -6,6 +6,7 @@
 #   1.92.2b           Debian's source package imgui 1.92.2b+ds-1  (scripts/fetch-imgui.sh), and
 #                     with it the consumer tests: add_subdirectory and FetchContent with the
 #                     application's own ImGui target, find_package against the installed ImGui
+#                     (only there: the other two build without install rules)
 #   docking 1.92.9b   the docking branch in ../shared/imgui-docking (IMGUI_DOCKING_DIR), compiled
 #                     with IMGUI_DISABLE_OBSOLETE_FUNCTIONS; skipped with a message when absent
 # Each configuration is built once, with only what the headless suite needs (no demo, runner,
@@ -101,8 +102,9 @@ run_config() {
     fi
 }
 
+# The consumers (the installed package's among them) run once, with 1.92.2b.
 if want 1.90.1; then
-    run_config 1.90.1 "$root/imgui-src/imgui-1.90.1" ""
+    run_config 1.90.1 "$root/imgui-src/imgui-1.90.1" "" -DIMHOOKS_INSTALL=OFF
 fi
 if want 1.92.2b; then
     run_config 1.92.2b "$root/imgui-src/imgui-1.92.2b" "" \
@@ -112,7 +114,8 @@ if want docking; then
     if [[ -f "$docking_dir/imgui.h" ]]; then
         docking_dir=$(cd "$docking_dir" && pwd)
         version=$(sed -n 's/^#define IMGUI_VERSION *"\(.*\)"/\1/p' "$docking_dir/imgui.h")
-        run_config "docking-$version" "$docking_dir" IMGUI_DISABLE_OBSOLETE_FUNCTIONS
+        run_config "docking-$version" "$docking_dir" IMGUI_DISABLE_OBSOLETE_FUNCTIONS \
+            -DIMHOOKS_INSTALL=OFF
     else
         echo "compat: the docking branch is not in $docking_dir (IMGUI_DOCKING_DIR): skipped"
         rows+=("$(printf '%-18s %s' docking "skipped: no $docking_dir")")
