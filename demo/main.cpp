@@ -59,7 +59,7 @@ const char* usage() {
 // The demo's own flags; everything else goes to the runner, which rejects what it does not know.
 struct CommandLine {
     demo::Options options;
-    std::string panel;  // empty: all of them
+    std::string panel;               // empty: all of them
     std::vector<char*> runner_args;  // --help among them: parse_runner_args sets options.help
 };
 
@@ -164,7 +164,11 @@ int main(int argc, char** argv) {
                 ImGui::End();
             }
 
+#if IMGUI_VERSION_NUM >= 18700  // named keys; GetKeyIndex is gone since 1.91
+            if (ImGui::IsKeyPressed(ImGuiKey_Escape, false)) runner.close();
+#else
             if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) runner.close();
+#endif
         });
         return status;
     } catch (const std::exception& e) {
