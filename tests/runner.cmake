@@ -2,7 +2,7 @@
 # through Mesa). Included from tests/CMakeLists.txt; needs the runner (IMHOOKS_BUILD_RUNNER=ON).
 #   runner_help                   --help prints the options, with no display, exit 0
 #   demo_help                     the demo's --help: its options and the runner's
-#   runner_fast_chord             xdotool ctrl+a, four times, and a: every press is seen
+#   runner_fast_keys              xdotool a and ctrl+a (before ImGui 1.87), four times each: every press seen
 #   runner_screenshot_on_demand   SIGUSR1, then F12, each writes a screenshot of the next frame
 #   runner_png_on_demand_N        their content
 #   hand_loop_idle_and_animation  the README's loop: 0 frames idle, the animation's rate
@@ -82,7 +82,7 @@ if(NOT TARGET imhooks_png_check)
 endif()
 
 set(IMHOOKS_ON_DEMAND_DIR ${CMAKE_CURRENT_BINARY_DIR}/screenshots/on-demand)
-foreach(script fast_chord screenshot_on_demand)
+foreach(script fast_keys screenshot_on_demand)
     add_test(NAME runner_${script}
         COMMAND ${IMHOOKS_XVFB_RUN} -a -s "-screen 0 1400x900x24"
                 bash ${CMAKE_CURRENT_LIST_DIR}/window/${script}.sh

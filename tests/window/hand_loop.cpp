@@ -17,10 +17,16 @@
 #include <imgui.h>
 #include <imhooks/imhooks.h>
 
-// Debian's libimgui-dev has the backend headers in /usr/include/imgui/backends; a Dear ImGui
-// source tree has them in backends/ next to imgui.h.
+// Debian's libimgui-dev has the backend headers in /usr/include/imgui/backends, and a Dear ImGui
+// source tree in backends/ next to imgui.h: <backends/...>. Where only the backends directory is
+// on the include path (vcpkg, IMHOOKS_IMGUI_BACKENDS_DIR): <imgui_impl_glfw.h>.
+#if __has_include(<backends/imgui_impl_glfw.h>)
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
+#else
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#endif
 
 #include <algorithm>
 #include <atomic>

@@ -1,5 +1,6 @@
-// A small application on imhooks::Runner for the runner's own window tests: it prints each
-// press of the A key it sees ("key: ctrl+a" when Ctrl is held) and draws a fixed picture (a
+// A small application on imhooks::Runner for the runner's own window tests: it prints the Dear
+// ImGui version ("imgui: 18600"), each press of the A key it sees ("key: ctrl+a" when Ctrl is
+// held) and draws a fixed picture (a
 // magenta band at the bottom, a window with the frame count) for screenshot checks. Every runner
 // option applies (--help, --print-ready, --screenshot-pattern...).
 #include <imgui.h>
@@ -28,6 +29,10 @@ int main(int argc, char** argv) {
         defaults.width = 320;
         defaults.height = 200;
         imhooks::Runner runner(imhooks::parse_runner_args(argc, argv, defaults));
+        if (!runner.options().help) {
+            std::printf("imgui: %d\n", IMGUI_VERSION_NUM);
+            std::fflush(stdout);
+        }
         return runner.run([&] {
             const ImVec2 size = ImGui::GetIO().DisplaySize;
             ImGui::GetBackgroundDrawList()->AddRectFilled(ImVec2(0, size.y - 20), size,

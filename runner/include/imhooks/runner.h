@@ -29,7 +29,8 @@
 // Keys: with Dear ImGui before 1.87 (no input queue) the runner spreads key events over frames
 // (one change per key per frame, no release in the frame of a press), so a press and release
 // arriving together (a fast ctrl+a) are seen, with the modifiers held at the press. Since 1.87
-// ImGui's own input queue does this.
+// ImGui's own input queue spreads a key's press and release; a modifier released in the same
+// batch as the press is then seen released in that frame (ImGui's rule, left as it is).
 //
 // This library is separate from the headless core (imhooks::imhooks): it links GLFW, GL and the
 // ImGui backends. All members are for the UI thread (the thread that created the Runner).
