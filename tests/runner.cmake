@@ -1,6 +1,7 @@
 # The runner and a hand-written loop with FramePacer, in real windows under Xvfb (GLFW, OpenGL 3.3
 # through Mesa). Included from tests/CMakeLists.txt; needs the runner (IMHOOKS_BUILD_RUNNER=ON).
 #   runner_help                   --help prints the options, with no display, exit 0
+#   runner_invalid_screenshot_key --screenshot-key F13 is named in the error
 #   demo_help                     the demo's --help: its options and the runner's
 #   runner_fast_keys              xdotool a and ctrl+a (before ImGui 1.87), four times each: every press seen
 #   runner_screenshot_on_demand   SIGUSR1, then F12, each writes a screenshot of the next frame
@@ -20,6 +21,12 @@ add_test(NAME runner_help
 set_tests_properties(runner_help PROPERTIES
     TIMEOUT 60
     PASS_REGULAR_EXPRESSION "^usage: [^\n]*imhooks_runner_probe \\[options\\]\n  --help, -h.*--screenshot-key")
+add_test(NAME runner_invalid_screenshot_key
+    COMMAND ${CMAKE_COMMAND} -E env --unset=DISPLAY --unset=WAYLAND_DISPLAY
+            $<TARGET_FILE:imhooks_runner_probe> --screenshot-key F13)
+set_tests_properties(runner_invalid_screenshot_key PROPERTIES
+    TIMEOUT 60
+    PASS_REGULAR_EXPRESSION "invalid value for --screenshot-key: 'F13' \\(expected F1 to F12, or none\\)")
 if(TARGET imhooks_demo)
     add_test(NAME demo_help
         COMMAND ${CMAKE_COMMAND} -E env --unset=DISPLAY --unset=WAYLAND_DISPLAY
