@@ -43,11 +43,11 @@ build: deps
 SCREENSHOTS ?= build
 demo: build
 	@if [ -n "$$DISPLAY" ]; then \
-		$(DEMO); \
+		$(DEMO) --settings build/imhooks_demo.ini; \
 	else \
 		echo "DISPLAY is not set: running the demo under Xvfb, screenshots in $(SCREENSHOTS)/demo*.png"; \
 		$(XVFB_RUN) $(DEMO) --quit-when-ready --screenshot $(SCREENSHOTS)/demo.png && \
-		for panel in primes mandelbrot errors states; do \
+		for panel in primes mandelbrot errors states hooks; do \
 			$(XVFB_RUN) $(DEMO) --panel $$panel --quit-when-ready \
 				--screenshot $(SCREENSHOTS)/demo-$$panel.png || exit 1; \
 		done && \

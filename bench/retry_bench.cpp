@@ -66,7 +66,8 @@ int job(bool endless) {
 void P7_imhooks(benchmark::State& state, bool per_frame) {
     for (auto _ : state) {
         Context context;
-        imhooks::Runtime runtime;
+        auto runtime = std::make_unique<imhooks::Runtime>();
+        imhooks::Executor& executor = runtime->executor();
         imhooks::Result<int> shown;
         const bool endless = !per_frame;
         auto ui = [&] {
@@ -78,46 +79,50 @@ void P7_imhooks(benchmark::State& state, bool per_frame) {
         const auto started = [&] {
             return endless ? shown.state() == imhooks::ResultState::Running
                            : shown.state() == imhooks::ResultState::Finished &&
-                                 runtime.stats().live_threads == 0;
+                                 runtime->stats().active_work == 0;
         };
-        if (!frame_until(runtime, "P7", ui, started)) {
+        // The process's threads before the runtime's executor started any.
+        const int others = thread_count();
+        if (!frame_until(*runtime, "P7", ui, started)) {
             state.SkipWithError("the job did not start in 30 s");
             return;
         }
-        std::this_thread::sleep_for(1ms);  // a finished driver thread leaves /proc too
-        const std::size_t started_before = runtime.stats().threads_started;
+        const std::size_t started_before = executor.stats().threads_started;
         ThreadSampler sampler;
-        // The process's threads besides the hook's: main, the sampler.
-        const int others = thread_count() - (endless ? 1 : 0);
         std::size_t runtime_max = 0;
         Clock::duration in_retry{};
         for (int i = 0; i < p7_retries(); ++i) {
             const Clock::time_point before = Clock::now();
             shown.retry();
             in_retry += Clock::now() - before;
-            runtime_max = std::max(runtime_max, runtime.stats().live_threads);
+            runtime_max = std::max(runtime_max, executor.stats().threads);
             if (per_frame) frame("P7", ui);
         }
-        // The last run starts; then cancel it (if still running) and let the runtime reap every
-        // thread.
-        const bool last_ran = frame_until(runtime, "P7", ui, [&] {
+        // The last run starts; then cancel it (if still running), let every run end, and destroy
+        // the runtime: its executor's threads exit.
+        const bool last_ran = frame_until(*runtime, "P7", ui, [&] {
             return shown.state() == imhooks::ResultState::Running ||
                    shown.state() == imhooks::ResultState::Finished;
         });
         shown.cancel();
-        const bool joined = frame_until(runtime, "P7", ui, [&] {
+        const bool ended = frame_until(*runtime, "P7", ui, [&] {
             const imhooks::ResultState now = shown.state();
             return (now == imhooks::ResultState::Cancelled ||
                     now == imhooks::ResultState::Finished) &&
-                   runtime.stats().live_threads == 0 && thread_count() == others;
+                   runtime->stats().active_work == 0;
         });
+        const std::size_t threads_started = executor.stats().threads_started - started_before;
+        runtime.reset();
+        const auto deadline = Clock::now() + 10s;
+        while (thread_count() > others + 1 && Clock::now() < deadline)
+            std::this_thread::sleep_for(1ms);
         sampler.stop();
+        const bool joined = ended && thread_count() <= others + 1;  // + the stopped sampler
         if (!last_ran) state.SkipWithError("the last retry did not run in 30 s");
         state.counters["max_threads_runtime"] = static_cast<double>(runtime_max);
-        state.counters["max_threads_proc"] = static_cast<double>(sampler.max() - others);
+        state.counters["max_threads_proc"] = static_cast<double>(sampler.max() - others - 1);
         state.counters["all_joined"] = joined ? 1 : 0;
-        state.counters["threads_started"] =
-            static_cast<double>(runtime.stats().threads_started - started_before);
+        state.counters["threads_started"] = static_cast<double>(threads_started);
         state.counters["retry_call_us"] = micros(in_retry) / p7_retries();
     }
 }

@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
     bench::register_job_benchmarks();
     bench::register_latency_benchmarks();
     bench::register_retry_benchmarks();
+    bench::register_scale_benchmarks();
     benchmark::Initialize(&count, args.data());
     if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
     benchmark::RunSpecifiedBenchmarks();

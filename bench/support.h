@@ -99,5 +99,6 @@ void register_frame_benchmarks();
 void register_job_benchmarks();
 void register_latency_benchmarks();
 void register_retry_benchmarks();
+void register_scale_benchmarks();
 
 }  // namespace bench

@@ -1,12 +1,15 @@
-// imhooks demo: six windows, each a component showing one feature of imhooks, in a GLFW window
-// that draws nothing while nothing happens.
+// imhooks demo: pages of windows, each window a component showing one feature of imhooks, in a
+// GLFW window that draws nothing while nothing happens. The menu bar switches pages.
 //
-//   1 Primes         use_thread with a dependency: stale value, progress, Cancel, Retry
-//   2 Mandelbrot     a Generator job streaming rows into a texture, cancelled between rows
-//   3 Errors         a job that throws: its error, Retry, the last good value
-//   4 Blocking call  a job stuck in a blocking call, freed by a std::stop_callback
-//   5 State machine  a job's live state and the transitions the UI showed
-//   6 Inspector      mounted components, their hooks and jobs, frames and wakes
+//   Jobs    1 Primes         use_thread with a dependency: stale value, progress, Cancel, Retry
+//           2 Mandelbrot     a Generator job streaming rows into a texture, cancelled between rows
+//           3 Errors         a job that throws: its error, Retry, the last good value
+//           4 Blocking call  a job stuck in a blocking call, freed by a std::stop_callback
+//           5 State machine  a job's live state and the transitions the UI showed
+//           6 Inspector      mounted components, their hooks and jobs, frames and wakes
+//   Tasks   7 Save as        a Task called by a button with the path typed in
+//           8 Save status    another window reading the same task
+//   Hooks   9 Hooks          context, reducer, previous value, reset by deps, persistent state
 //
 // Build and run it with `make demo` (without a display it runs under Xvfb and writes
 // screenshots). Esc, closing the window, Ctrl+C or SIGTERM quit. `imhooks_demo --help` lists the
@@ -18,6 +21,7 @@
 #include "panels/panels.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <stdexcept>
@@ -28,38 +32,59 @@
 namespace {
 
 // A fixed layout (and no imgui.ini), so that screenshots and the clicks of the window tests are
-// reproducible: three columns by two rows, in a 1280 x 800 window.
+// reproducible: below the menu bar, three columns by two rows, in a 1280 x 800 window. A panel
+// shown alone (--panel) gets a window of its own size.
 constexpr float kMargin = 8.0f;
 const ImVec2 kPanelSize(416.0f, 388.0f);
+
+struct Page {
+    const char* name;   // for --page
+    const char* title;  // in the menu bar
+};
+constexpr Page kPages[] = {
+    {"jobs", "Jobs"},
+    {"tasks", "Tasks"},
+    {"hooks", "Hooks"},
+};
 
 struct Panel {
     const char* name;   // for --panel, and the component's key
     const char* title;  // its window; the inspector shows the part before ':'
+    const char* page;
     int column, row;
 };
 constexpr Panel kPanels[] = {
-    {"primes", "Primes: use_thread with a dependency", 0, 0},
-    {"mandelbrot", "Mandelbrot: a Generator streaming rows", 1, 0},
-    {"errors", "Errors: a job that throws", 2, 0},
-    {"blocking", "Blocking call: std::stop_callback", 0, 1},
-    {"states", "States: the state machine of a job", 1, 1},
-    {"inspector", "Inspector: what the runtime knows", 2, 1},
+    {"primes", "Primes: use_thread with a dependency", "jobs", 0, 0},
+    {"mandelbrot", "Mandelbrot: a Generator streaming rows", "jobs", 1, 0},
+    {"errors", "Errors: a job that throws", "jobs", 2, 0},
+    {"blocking", "Blocking call: std::stop_callback", "jobs", 0, 1},
+    {"states", "States: the state machine of a job", "jobs", 1, 1},
+    {"inspector", "Inspector: what the runtime knows", "jobs", 2, 1},
+    {"save_as", "Save as: a Task called with arguments", "tasks", 0, 0},
+    {"save_status", "Save status: the same Task, read elsewhere", "tasks", 1, 0},
+    {"hooks", "Hooks: context, reducer, previous, persistent", "hooks", 0, 0},
 };
 
 const char* usage() {
-    return "  --panel NAME       show one panel alone (primes, mandelbrot, errors, blocking,\n"
-           "                     states, inspector), in a window sized for it\n"
+    return "  --page NAME        start on a page of panels (jobs, tasks, hooks; default jobs)\n"
+           "  --panel NAME       show one panel alone (primes, mandelbrot, errors, blocking,\n"
+           "                     states, inspector, save_as, save_status, hooks), in a window\n"
+           "                     sized for it\n"
+           "  --settings FILE    keep ImGui's settings and the hooks panel's persistent values\n"
+           "                     in FILE (an .ini file) across runs\n"
            "  --print-state      print each state the primes panel and the server call show\n"
            "                     (\"primes: RUNNING\", \"call: CANCELLED after 0.52 s\")\n"
            "  --print-layout     print where tests click (\"layout: NAME X Y W H\")\n"
            "  --primes-limit N   the primes slider's first value (default 5000000)\n"
-           "  --start-call       the blocking-call panel places its call at once\n";
+           "  --start-call       the blocking-call panel places its call at once\n"
+           "  --start-save       the save-as panel starts saving at once\n";
 }
 
 // The demo's own flags; everything else goes to the runner, which rejects what it does not know.
 struct CommandLine {
     demo::Options options;
-    std::string panel;               // empty: all of them
+    std::string panel;  // empty: all of them
+    std::string page = "jobs";
     std::vector<char*> runner_args;  // --help among them: parse_runner_args sets options.help
 };
 
@@ -80,6 +105,8 @@ CommandLine parse_command_line(int argc, char** argv) {
             line.options.print_layout = true;
         } else if (arg == "--start-call") {
             line.options.start_call = true;
+        } else if (arg == "--start-save") {
+            line.options.start_save = true;
         } else if (name == "--primes-limit") {
             const std::string_view text = value();
             int limit = 0;
@@ -88,6 +115,19 @@ CommandLine parse_command_line(int argc, char** argv) {
                 throw std::invalid_argument("invalid value for --primes-limit: '" +
                                             std::string(text) + "' (expected an integer >= 2)");
             line.options.primes_limit = limit;
+        } else if (name == "--settings") {
+            line.options.settings_file = std::string(value());
+        } else if (name == "--page") {
+            line.page = std::string(value());
+            bool known = false;
+            std::string names;
+            for (const Page& page : kPages) {
+                known |= line.page == page.name;
+                names += names.empty() ? page.name : std::string(", ") + page.name;
+            }
+            if (!known)
+                throw std::invalid_argument("unknown page: '" + line.page + "' (expected one of " +
+                                            names + ")");
         } else if (name == "--panel") {
             line.panel = std::string(value());
             bool known = false;
@@ -116,6 +156,7 @@ int main(int argc, char** argv) {
 
         imhooks::RunnerOptions defaults;
         defaults.title = "imhooks demo";
+        defaults.ini_filename = options.settings_file;
         if (!line.panel.empty()) {  // one panel: a window just around it
             defaults.width = static_cast<int>(kPanelSize.x + 2 * kMargin);
             defaults.height = static_cast<int>(kPanelSize.y + 2 * kMargin);
@@ -132,14 +173,27 @@ int main(int argc, char** argv) {
 
         // The frame: called between ImGui::NewFrame() and ImGui::Render(), only when a frame is
         // needed (input, a state change, a job's result, a timed frame for an animation).
+        std::string page = line.page;
         const int status = runner.run([&] {
+            const bool alone = !line.panel.empty();
+            float top = 0.0f;
+            if (!alone && ImGui::BeginMainMenuBar()) {
+                for (const Page& each : kPages)
+                    if (ImGui::MenuItem(each.title, nullptr, page == each.name)) page = each.name;
+                top = ImGui::GetWindowHeight();
+                ImGui::EndMainMenuBar();
+            }
+            // Below the menu bar, two rows share what is left of the window's height.
+            const ImVec2 size(
+                kPanelSize.x,
+                alone ? kPanelSize.y
+                      : std::floor((ImGui::GetIO().DisplaySize.y - top - 3 * kMargin) / 2));
             for (const Panel& panel : kPanels) {
-                if (!line.panel.empty() && line.panel != panel.name) continue;
-                const bool alone = !line.panel.empty();
-                const ImVec2 at(kMargin + (alone ? 0 : panel.column * (kPanelSize.x + kMargin)),
-                                kMargin + (alone ? 0 : panel.row * (kPanelSize.y + kMargin)));
+                if (alone ? line.panel != panel.name : page != panel.page) continue;
+                const ImVec2 at(kMargin + (alone ? 0 : panel.column * (size.x + kMargin)),
+                                top + kMargin + (alone ? 0 : panel.row * (size.y + kMargin)));
                 ImGui::SetNextWindowPos(at, ImGuiCond_FirstUseEver);
-                ImGui::SetNextWindowSize(kPanelSize, ImGuiCond_FirstUseEver);
+                ImGui::SetNextWindowSize(size, ImGuiCond_FirstUseEver);
 
                 // The inspector's snapshot is taken here, outside every component body.
                 demo::InspectorSnapshot snapshot;
@@ -159,6 +213,9 @@ int main(int argc, char** argv) {
                         if (name == "blocking") demo::BlockingCallPanel(options);
                         if (name == "states") demo::StateMachinePanel();
                         if (name == "inspector") demo::InspectorPanel(snapshot);
+                        if (name == "save_as") demo::SaveAsPanel(options);
+                        if (name == "save_status") demo::SaveStatusPanel();
+                        if (name == "hooks") demo::HookSetPanel(options);
                     });
                 }
                 ImGui::End();

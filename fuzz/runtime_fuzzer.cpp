@@ -418,7 +418,10 @@ class Program {
     }
 
     void on_component_error(const ComponentError& e) {
-        // Only render errors are expected: the effects and cleanups here never throw.
+        // Failures of runs nobody sees any more (superseded, cancelled, unmounted) are reported
+        // as "discarded"; jobs here throw, so these are expected.
+        if (std::string(e.where) == "discarded") return;
+        // Otherwise only render errors are expected: the effects and cleanups here never throw.
         if (std::string(e.where) != "render")
             violation("unexpected %s error in %s: %s", e.where, e.component.c_str(),
                       e.message.c_str());

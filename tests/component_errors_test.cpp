@@ -253,7 +253,7 @@ TEST_CASE("a component that fails is unmounted: its effects clean up and its job
     fail = true;
     ui.frame(body);
     CHECK(cleaned_up);
-    REQUIRE(ui.frame_until(body, [&] { return ui.runtime().stats().live_threads == 0; }));
+    REQUIRE(ui.frame_until(body, [&] { return ui.runtime().stats().active_work == 0; }));
     CHECK(job_stopped);
 }
 

@@ -18,7 +18,7 @@ using namespace imhooks;
 using namespace std::chrono_literals;
 using imhooks::test::Event;
 using imhooks::test::FirstRunBlocks;
-using imhooks::test::live_threads_drop_to_zero;
+using imhooks::test::work_drops_to_zero;
 using imhooks::test::Probe;
 
 //----------------------------------------------------------------------------------------------

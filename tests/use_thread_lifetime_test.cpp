@@ -18,7 +18,7 @@ using namespace imhooks;
 using namespace std::chrono_literals;
 using imhooks::test::Event;
 using imhooks::test::FirstRunBlocks;
-using imhooks::test::live_threads_drop_to_zero;
+using imhooks::test::work_drops_to_zero;
 using imhooks::test::Probe;
 
 //----------------------------------------------------------------------------------------------
@@ -45,12 +45,12 @@ TEST_CASE("rule 12: unmount requests stop, nothing reaches the UI, and the threa
     p.mounted = false;
     p.frame();
     CHECK(p.ui.runtime().stats().mounted == 0);
-    CHECK(live_threads_drop_to_zero(p.ui));
+    CHECK(work_drops_to_zero(p.ui));
     CHECK(stopped);
     CHECK(kept.state() == ResultState::Running);  // a Result outliving its component is harmless
     kept.cancel();
     kept.retry();
-    CHECK(p.ui.runtime().stats().live_threads == 0);
+    CHECK(p.ui.runtime().stats().active_work == 0);
 }
 
 TEST_CASE("rule 12: unmount while Waiting never runs the waiting job") {
@@ -63,7 +63,7 @@ TEST_CASE("rule 12: unmount while Waiting never runs the waiting job") {
     p.mounted = false;
     p.frame();
     job.release_first.set();
-    CHECK(live_threads_drop_to_zero(p.ui));
+    CHECK(work_drops_to_zero(p.ui));
     CHECK(job.runs == 1);
 }
 

@@ -47,8 +47,8 @@ struct Probe {
     }
 };
 
-inline bool live_threads_drop_to_zero(Headless& ui) {
-    return ui.frame_until({}, [&] { return ui.runtime().stats().live_threads == 0; });
+inline bool work_drops_to_zero(Headless& ui) {
+    return ui.frame_until({}, [&] { return ui.runtime().stats().active_work == 0; });
 }
 
 // A job whose first run blocks, ignoring its stop, until released; later runs return at once.

@@ -19,7 +19,7 @@ using namespace imhooks;
 using namespace std::chrono_literals;
 using imhooks::test::Event;
 using imhooks::test::FirstRunBlocks;
-using imhooks::test::live_threads_drop_to_zero;
+using imhooks::test::work_drops_to_zero;
 using imhooks::test::Probe;
 
 //----------------------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ TEST_CASE("100 rapid retries from another thread never have two runs in user cod
         [&] { return p.last.state() == ResultState::Finished && !p.ui.runtime().needs_frame(); }));
     CHECK(max_inside == 1);
     CHECK(runs <= 101);
-    CHECK(live_threads_drop_to_zero(p.ui));
+    CHECK(work_drops_to_zero(p.ui));
 }
 
 //----------------------------------------------------------------------------------------------
@@ -411,7 +411,7 @@ TEST_CASE("rule 9: cancelling a waiting run ends it at once without running user
     p.last.cancel();
     REQUIRE(p.until_state(ResultState::Cancelled));  // while the first run is still blocked
     job.release_first.set();
-    CHECK(live_threads_drop_to_zero(p.ui));
+    CHECK(work_drops_to_zero(p.ui));
     CHECK(job.runs == 1);
     CHECK(p.last.state() == ResultState::Cancelled);
 }

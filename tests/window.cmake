@@ -142,26 +142,70 @@ imhooks_screenshot_test(states
            --colour 328 70 86 22 ${FINISHED} 4        # ...and outlined in green
            --distinct 16 227 400 80 8)             # the transitions table
 
-# The whole demo, settled: six windows in a 3 x 2 grid with the background between them, the
-# inspector focused, and content in each window.
+# 7. The hook set, settled: the swatch drawn with the look the panel provides (warm), the one
+# inside a ContextProvider with the innermost look (cool).
+imhooks_screenshot_test(hooks
+    DEMO_ARGS --panel hooks --quit-when-ready
+    CHECKS ${PANEL_CHECKS}
+           --colour 16 124 90 20 242 140 64 60     # "from context": warm
+           --colour 130 124 100 20 89 178 242 60)  # "inner provider": cool
+
+# The same panel started with settings an earlier run saved (accent cool, zoom 1.4): both come
+# back, so the swatches swap colours and grow; the file is written back with them at exit.
+set(IMHOOKS_SETTINGS_SEED ${IMHOOKS_SCREENSHOT_DIR}/hooks-seed.ini)
+set(IMHOOKS_SETTINGS ${IMHOOKS_SCREENSHOT_DIR}/hooks-restored.ini)
+file(WRITE ${IMHOOKS_SETTINGS_SEED}
+     "[imhooks][demo.accent]\nvalue=1\n\n[imhooks][demo.zoom]\nvalue=1.4\n\n"
+     "[imhooks][demo.name]\nvalue=Ada\n")
+add_test(NAME window_settings_seed
+    COMMAND ${CMAKE_COMMAND} -E copy ${IMHOOKS_SETTINGS_SEED} ${IMHOOKS_SETTINGS})
+set_tests_properties(window_settings_seed PROPERTIES
+    LABELS "window" FIXTURES_SETUP imhooks_settings_seed)
+imhooks_screenshot_test(hooks_restored
+    DEMO_ARGS --panel hooks --settings ${IMHOOKS_SETTINGS} --quit-when-ready
+    CHECKS ${PANEL_CHECKS}
+           --colour 16 124 120 20 89 178 242 60    # "from context": cool, 1.4 times as large
+           --colour 170 124 120 20 242 140 64 60)  # "inner provider": warm
+set_tests_properties(window_screenshot_hooks_restored PROPERTIES
+    FIXTURES_REQUIRED imhooks_settings_seed)
+add_test(NAME window_settings_written_back
+    COMMAND grep -Pzq "\\[imhooks\\]\\[demo.name\\]\\nvalue=Ada\\n" ${IMHOOKS_SETTINGS})
+set_tests_properties(window_settings_written_back PROPERTIES
+    LABELS "window" FIXTURES_REQUIRED imhooks_screenshot_hooks_restored)
+
+# The whole demo, settled, on its first page: the menu bar, six windows in a 3 x 2 grid below it
+# with the background between them, the inspector focused, and content in each window.
+set(MENU 36 36 36)             # the main menu bar's background
 imhooks_screenshot_test(demo
     DEMO_ARGS --quit-when-ready
     CHECKS --size 1280 800
-           --colour 424 0 8 800 ${CLEAR} 99        # the gaps between the columns
-           --colour 848 0 8 800 ${CLEAR} 99
-           --colour 0 396 1280 8 ${CLEAR} 99       # the gap between the rows
-           --colour 30 10 380 14 ${TITLE} 60       # title bars: the first five unfocused...
-           --colour 454 10 380 14 ${TITLE} 60
-           --colour 878 10 380 14 ${TITLE} 60
-           --colour 30 406 380 14 ${TITLE} 60
-           --colour 454 406 380 14 ${TITLE} 60
-           --colour 878 406 380 14 ${TITLE_FOCUSED} 60  # ...the inspector focused
+           --colour 120 2 1100 15 ${MENU} 95       # the menu bar, right of its page names
+           --colour 424 19 8 781 ${CLEAR} 99       # the gaps between the columns
+           --colour 848 19 8 781 ${CLEAR} 99
+           --colour 0 405 1280 8 ${CLEAR} 99       # the gap between the rows
+           --colour 30 29 380 14 ${TITLE} 60       # title bars: the first five unfocused...
+           --colour 454 29 380 14 ${TITLE} 60
+           --colour 878 29 380 14 ${TITLE} 60
+           --colour 30 415 380 14 ${TITLE} 60
+           --colour 454 415 380 14 ${TITLE} 60
+           --colour 878 415 380 14 ${TITLE_FOCUSED} 60  # ...the inspector focused
            --colour 16 700 380 80 ${WINDOW} 95     # the blocking-call window's empty part
-           --colour 16 157 399 19 ${FILL} 95       # primes: done, the bar full
-           --distinct 440 69 400 225 500           # the Mandelbrot picture
-           --colour 990 199 270 30 ${ERROR} 3      # the error message
-           --colour 754 468 82 18 ${FINISHED_NODE} 50  # the state machine's FINISHED node
-           --distinct 864 530 400 240 12)          # the inspector's table
+           --colour 16 176 399 19 ${FILL} 95       # primes: done, the bar full
+           --distinct 440 88 400 225 500           # the Mandelbrot picture
+           --colour 990 218 270 30 ${ERROR} 3      # the error message
+           --colour 754 477 82 18 ${FINISHED_NODE} 50  # the state machine's FINISHED node
+           --distinct 864 539 400 240 12)          # the inspector's table
+
+# The Tasks page 1.5 s into a save: one Task shown by two windows, both RUNNING, with the
+# progress of the same run.
+imhooks_screenshot_test(tasks
+    DEMO_ARGS --page tasks --start-save --quit-after-ms 1500
+    CHECKS --size 1280 800
+           --colour 140 125 60 14 ${RUNNING} 2     # "Save as": the RUNNING badge
+           --colour 16 148 399 17 ${FILL} 2 97     # its progress bar: partly filled...
+           --colour 16 148 399 17 ${FRAME} 2       # ...and partly empty
+           --colour 552 89 60 14 ${RUNNING} 2      # "Save status": RUNNING too
+           --distinct 440 106 400 16 2)            # and the same run's progress as text
 
 #-------------------------------------------------------------------------------------------------
 # End to end: clicks and signals in a real window, idle cost

@@ -48,6 +48,7 @@ void Stat(const char* label, std::size_t value, const char* help) {
 InspectorSnapshot inspect(const imhooks::Runtime& runtime, std::size_t frames_rendered) {
     InspectorSnapshot snapshot;
     snapshot.stats = runtime.stats();
+    snapshot.executor = runtime.executor().stats();
     snapshot.frames_rendered = frames_rendered;
     runtime.for_each_component(
         [&](const imhooks::ComponentInfo& info) {
@@ -77,8 +78,11 @@ void InspectorPanel(const InspectorSnapshot& snapshot) {
         Stat("frames rendered", snapshot.frames_rendered, "frames the runner drew");
         Stat("wakes", stats.wakes, "times a change woke the render loop");
         Stat("mounted", stats.mounted, "component instances alive");
-        Stat("live threads", stats.live_threads, "worker threads running or finishing");
-        Stat("threads started", stats.threads_started, "worker threads started so far");
+        Stat("jobs in flight", stats.active_work, "jobs queued or running, and their clean-up");
+        Stat("threads", snapshot.executor.threads, "the executor's threads alive now");
+        Stat("running", snapshot.executor.running,
+             "jobs executing job code (at most one per core)");
+        Stat("queued", snapshot.executor.queued, "jobs waiting for a free core");
         Stat("updates applied", stats.updates_applied, "state changes applied at frame starts");
         ImGui::EndTable();
     }

@@ -16,7 +16,9 @@ struct Options {
     bool print_state = false;   // the primes panel and the server call print each state shown
     bool print_layout = false;  // print where the buttons that tests click are on screen
     bool start_call = false;    // the blocking-call panel places its call at once
+    bool start_save = false;    // the save-as panel starts saving at once
     int primes_limit = 5'000'000;
+    std::string settings_file;  // --settings: the runner's ini_filename (empty: none)
 };
 
 //----------------------------------------------------------------------------------------------
@@ -36,6 +38,10 @@ void BlockingCallPanel(const Options& options);
 // 5. A job's live state on the state diagram, and the transitions the UI saw.
 void StateMachinePanel();
 
+// 7. The rest of the hook set: use_context, use_reducer, use_previous, use_state with deps,
+//    use_persistent_state.
+void HookSetPanel(const Options& options);
+
 // 6. What the inspector shows. Runtime::for_each_component may not run inside a component body,
 //    so main.cpp takes this snapshot just before rendering the inspector.
 struct InspectorSnapshot {
@@ -45,11 +51,17 @@ struct InspectorSnapshot {
         std::vector<imhooks::HookInfo> hooks;
     };
     imhooks::RuntimeStats stats;
+    imhooks::ExecutorStats executor;
     std::size_t frames_rendered = 0;
     std::vector<Component> components;
 };
 InspectorSnapshot inspect(const imhooks::Runtime& runtime, std::size_t frames_rendered);
 void InspectorPanel(const InspectorSnapshot& snapshot);
+
+// 7. A Task called by a button with the path typed in: progress, Cancel, the saved file.
+void SaveAsPanel(const Options& options);
+// 8. Another window reading the same Task: its state follows every save.
+void SaveStatusPanel();
 
 //----------------------------------------------------------------------------------------------
 // Widgets shared by the panels (UI thread)

@@ -1,10 +1,14 @@
 #include <imhooks/detail/diagnostics.h>
 #include <imhooks/detail/thread_hook.h>
+#include <imhooks/executor.h>
 #include <imhooks/job.h>
 #include <imhooks/result.h>
+#include <imhooks/thread.h>
 
 #include <algorithm>
-#include <system_error>
+#include <cmath>
+#include <exception>
+#include <stdexcept>
 
 namespace imhooks {
 
@@ -38,6 +42,7 @@ namespace detail {
 constinit thread_local RunContext* t_current_run = nullptr;
 
 void throw_cancelled() {
+    if (std::uncaught_exceptions() > 0) return;  // a destructor during unwinding: no throw
     throw Cancelled{};
 }
 
@@ -46,178 +51,302 @@ std::string describe_error(const std::exception_ptr& error) {
 }
 
 //----------------------------------------------------------------------------------------------
-// RunContext
+// RunSignal and RunContext
 
-RunContext::RunContext(std::stop_token stop, bool intrusive)
-    : stop_(std::move(stop)), intrusive_(intrusive) {
-    on_stop_.emplace(stop_, OnStop{this});
+bool RunSignal::request_stop() noexcept {
+    if (stopped_.exchange(true, std::memory_order_acq_rel)) return false;
+    bool has_source;
+    {
+        // Taking the mutex orders this notify after a sleeper's check of the flag, and a token
+        // made from now on is stopped at once by token().
+        std::lock_guard lock(sleep_mutex_);
+        has_source = source_.stop_possible();
+    }
+    sleep_cv_.notify_all();
+    return has_source;
 }
+
+void RunSignal::request_source_stop() noexcept {
+    std::stop_source source(std::nostopstate);
+    {
+        std::lock_guard lock(sleep_mutex_);
+        source = source_;
+    }
+    if (source.stop_possible()) source.request_stop();  // the stop callbacks, outside the lock
+}
+
+std::stop_token RunSignal::token() {
+    std::lock_guard lock(sleep_mutex_);
+    if (!source_.stop_possible()) {
+        source_ = std::stop_source();
+        // No callback can be registered yet: requesting the stop here runs no user code.
+        if (stopped_.load(std::memory_order_acquire)) source_.request_stop();
+    }
+    return source_.get_token();
+}
+
+void RunSignal::sleep_for(std::chrono::nanoseconds duration) {
+    using Clock = std::chrono::steady_clock;
+    if (duration <= std::chrono::nanoseconds::zero()) return;
+    auto stopped = [this] { return stopped_.load(std::memory_order_acquire); };
+    std::unique_lock lock(sleep_mutex_);
+    const Clock::time_point now = Clock::now();
+    if (duration >= Clock::time_point::max() - now) {
+        sleep_cv_.wait(lock, stopped);  // beyond the clock's range: until the stop
+        return;
+    }
+    sleep_cv_.wait_until(lock, now + duration, stopped);
+}
+
+namespace {
+constinit const std::atomic<bool> kNeverAbort{false};
+}  // namespace
+
+RunContext::RunContext(std::shared_ptr<RunSignal> signal, bool intrusive)
+    : signal_(std::move(signal)),
+      abort_(intrusive ? &signal_->flag() : &kNeverAbort),
+      intrusive_(intrusive) {}
 
 RunContext::~RunContext() = default;
 
 void RunContext::sleep_for(std::chrono::nanoseconds duration) {
-    std::unique_lock lock(sleep_mutex_);
-    sleep_cv_.wait_for(lock, stop_, duration, [] { return false; });
+    if (duration <= std::chrono::nanoseconds::zero()) return;
+    BlockingScope blocking;  // the slot goes to another run while this one sleeps
+    signal_->sleep_for(duration);
+    if (!intrusive_ && signal_->stop_requested() && !stop().stop_requested()) {
+        // Woken by the stop: a cooperative job checks its token next, so return once the token
+        // shows the stop too (the executor's service thread requests it a moment later).
+        std::mutex mutex;
+        std::condition_variable_any cv;
+        std::unique_lock lock(mutex);
+        cv.wait(lock, stop(), [] { return false; });
+    }
 }
 
 //----------------------------------------------------------------------------------------------
 // ThreadHookBase
 
-bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job, bool intrusive,
-                                 bool show_starting) {
-    std::stop_source previous;
-    bool post_needed;
-    bool spawn;
+ThreadHookBase::~ThreadHookBase() = default;
+
+bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job,
+                                 std::optional<RunPolicy> policy, bool show_starting) {
+    auto signal = std::make_shared<RunSignal>();
+    std::shared_ptr<RunSignal> previous;
+    std::shared_ptr<const ErasedJob> old_job;
+    Released released;
+    bool notify;
+    bool submit_now;
+    RunPolicy submit_policy;
     {
         std::lock_guard lock(mutex_);
         if (detached_) return false;
-        if (job) {
-            job_ = std::move(job);
-            intrusive_ = intrusive;
-        }
+        if (job) old_job = std::exchange(job_, std::move(job));
+        if (policy) policy_ = *policy;
         if (!job_) return false;
+        const bool active = pending_locked() || running_ != 0;
         ++generation_;
-        previous = std::exchange(stop_, std::stop_source());
+        previous = std::exchange(signal_, std::move(signal));
+        if (!active) {
+            previous.reset();  // the previous run is over: nothing to stop
+            sink_->work_began();
+        }
         cancel_requested_.store(false, std::memory_order_release);
-        // Rule 2: wait (on the driver thread) while an earlier run still executes user code.
+        // Rule 2: wait while an earlier run still executes user code; the executing run submits
+        // the hook again when it leaves user code.
         state_ = running_ != 0 ? ResultState::Waiting : ResultState::Starting;
         progress_.reset();
         progress_text_.clear();
-        post_needed = touch_locked();
-        if (show_starting) show_starting_locked();
-        spawn = !std::exchange(driver_active_, true);
+        notify = touch_locked();
+        if (show_starting) show_starting_locked(released);
+        submit_now = running_ == 0;
+        submit_policy = policy_;
     }
-    previous.request_stop();  // outside the lock: it runs the job's stop callbacks
-    if (spawn) spawn_driver();
-    if (post_needed) post();
+    stop_and_release(std::move(previous), std::move(old_job));
+    if (submit_now) submit(submit_policy);
+    if (notify) notify_changed();
     return true;
 }
 
-void ThreadHookBase::spawn_driver() {
-    std::exception_ptr failure;
-    try {
-        auto self = std::static_pointer_cast<ThreadHookBase>(shared_from_this());
-        if (core_->spawn([self] { self->drive(); })) return;
-    } catch (...) {
-        failure = std::current_exception();  // e.g. std::system_error: no more threads
-    }
-    bool post_needed = false;
-    {
-        std::lock_guard lock(mutex_);
-        driver_active_ = false;
-        if (failure && !detached_) {
-            taken_ = generation_;
-            state_ = ResultState::Error;
-            error_ = failure;
-            post_needed = touch_locked();
-        }
-    }
-    if (post_needed) post();
+void ThreadHookBase::submit(const RunPolicy& policy) {
+    if (executor_->submit(std::static_pointer_cast<Work>(shared_from_this()), policy.priority,
+                          policy.dedicated))
+        return;
+    start_failed(
+        std::make_exception_ptr(std::runtime_error("imhooks: the executor was shut down")));
 }
 
-void ThreadHookBase::drive() {
+void ThreadHookBase::stop_and_release(std::shared_ptr<RunSignal> signal,
+                                      std::shared_ptr<const ErasedJob> job) {
+    // The flag is set here; the std::stop_source (if the job made one) on the service thread.
+    if (signal && !signal->request_stop()) signal.reset();
+    if (!signal && !job) return;
+    sink_->work_began();
+    executor_->post_chore(
+        [signal = std::move(signal), job = std::move(job), sink = sink_]() mutable {
+            if (signal) signal->request_source_stop();  // the job's stop callbacks run here
+            job.reset();                                // and its captures' destructors
+            signal.reset();
+            sink->work_ended();
+        });
+}
+
+void ThreadHookBase::execute() noexcept {
     std::unique_lock lock(mutex_);
-    for (;;) {
-        if (detached_ || taken_ == generation_) {
-            driver_active_ = false;
-            return;
-        }
-        const std::uint64_t generation = generation_;
-        taken_ = generation;
-        std::stop_source stop = stop_;
-        std::shared_ptr<const ErasedJob> job = job_;
-        const bool intrusive = intrusive_;
-        if (stop.stop_requested() || cancelled_ == generation) continue;  // cancel() published it
+    // A second queue entry (submitted while the first was being taken) finds nothing to do, and
+    // a run never starts while another of this hook executes user code (rule 3).
+    if (!pending_locked() || running_ != 0) return;
+    const std::uint64_t generation = generation_;
+    taken_ = generation;
+    std::shared_ptr<RunSignal> signal = signal_;
+    std::shared_ptr<const ErasedJob> job = job_;
+    const bool intrusive = policy_.intrusive;
+    running_ = generation;
+    state_ = ResultState::Running;
+    bool notify = touch_locked();
+    lock.unlock();
+    if (notify) notify_changed();
 
-        running_ = generation;
-        state_ = ResultState::Running;
-        bool post_needed = touch_locked();
-        lock.unlock();
-        if (post_needed) post();
+    std::shared_ptr<const void> returned;
+    std::exception_ptr error;
+    const End end = execute_job(*job, generation, signal, intrusive, returned, error);
+    job.reset();  // the job's captures are destroyed here, on this thread, outside the lock
 
-        std::exception_ptr error;
-        const End end = execute(*job, generation, stop.get_token(), intrusive, error);
-        job.reset();  // the job's captures are destroyed outside the lock
-
-        lock.lock();
-        running_ = 0;
-        post_needed = false;
-        const bool cancelled = stop.stop_requested() || cancelled_ == generation;
-        if (generation != generation_ || detached_) {
-            discard_returned();  // superseded runs never write (rule 13)
-        } else {
-            if (cancelled || end == End::Cancelled) {
-                discard_returned();
-                state_ = ResultState::Cancelled;  // rule 6, whatever the job did afterwards
-            } else if (end == End::Returned) {
-                take_returned_locked(generation);
-                state_ = ResultState::Finished;
-                error_ = nullptr;
-            } else {
-                state_ = ResultState::Error;
-                error_ = std::move(error);
-            }
-            post_needed = touch_locked();
+    Released released;
+    std::exception_ptr discarded;
+    std::exception_ptr replaced_error;
+    bool resubmit = false;
+    bool ended = false;
+    RunPolicy policy;
+    lock.lock();
+    running_ = 0;
+    notify = false;
+    const bool cancelled = signal->stop_requested() || cancelled_ == generation;
+    if (generation != generation_ || detached_) {
+        released.value = std::move(returned);  // superseded runs never write (rule 13)
+        if (end == End::Threw) discarded = std::move(error);
+    } else if (cancelled || end == End::Cancelled) {
+        released.value = std::move(returned);
+        if (end == End::Threw) discarded = std::move(error);
+        state_ = ResultState::Cancelled;  // rule 6, whatever the job did afterwards
+        notify = touch_locked();
+    } else if (end == End::Returned) {
+        if (returned) {
+            released.value = std::exchange(fresh_, std::move(returned));
+            value_generation_ = generation;
         }
-        if (post_needed) {
-            lock.unlock();
-            post();
-            lock.lock();
-        }
+        state_ = ResultState::Finished;
+        replaced_error = std::exchange(error_, nullptr);
+        notify = touch_locked();
+    } else {
+        state_ = ResultState::Error;
+        replaced_error = std::exchange(error_, std::move(error));
+        notify = touch_locked();
     }
+    if (pending_locked()) {
+        resubmit = true;  // a run requested meanwhile was Waiting for this one (rule 2)
+        policy = policy_;
+    } else {
+        ended = true;
+    }
+    lock.unlock();
+    if (notify) notify_changed();
+    if (discarded) sink_->report_discarded(name_, std::move(discarded));
+    if (resubmit) submit(policy);
+    if (ended) sink_->work_ended();
+}
+
+void ThreadHookBase::start_failed(std::exception_ptr error) noexcept {
+    std::exception_ptr replaced;
+    bool notify;
+    {
+        std::lock_guard lock(mutex_);
+        if (!pending_locked() || running_ != 0) return;
+        taken_ = generation_;
+        state_ = ResultState::Error;
+        replaced = std::exchange(error_, std::move(error));
+        notify = touch_locked();
+    }
+    if (notify) notify_changed();
+    sink_->work_ended();
 }
 
 void ThreadHookBase::cancel() {
-    std::stop_source stop;
-    bool post_needed = false;
+    std::shared_ptr<RunSignal> signal;
+    bool notify = false;
+    bool settled = false;
     {
         std::lock_guard lock(mutex_);
-        const bool in_flight =
-            generation_ != 0 && (taken_ != generation_ || running_ == generation_);
-        if (detached_ || !in_flight || stop_.stop_requested()) return;
+        const bool in_flight = pending_locked() || (running_ != 0 && running_ == generation_);
+        if (detached_ || !in_flight || signal_->stop_requested()) return;
         cancel_requested_.store(true, std::memory_order_release);
         cancelled_ = generation_;
-        stop = stop_;
+        signal = signal_;
         if (running_ != generation_) {
             // Not in user code yet (Starting or Waiting): it ends here and never runs.
             taken_ = generation_;
             state_ = ResultState::Cancelled;
-            post_needed = touch_locked();
+            notify = touch_locked();
+            settled = running_ == 0;
         }
     }
-    stop.request_stop();
-    if (post_needed) post();
+    if (settled) executor_->withdraw(*this);
+    stop_and_release(std::move(signal), nullptr);
+    if (notify) notify_changed();
+    if (settled) sink_->work_ended();
 }
 
 void ThreadHookBase::retry() {
-    request_run(nullptr, true);
+    request_run(nullptr, std::nullopt);
 }
 
 void ThreadHookBase::detach() {
-    std::stop_source stop;
+    std::shared_ptr<RunSignal> signal;
     std::shared_ptr<const ErasedJob> job;
+    bool settled = false;
     {
         std::lock_guard lock(mutex_);
         if (detached_) return;
+        const bool pending = pending_locked();
         detached_ = true;
         ++generation_;
-        stop = stop_;
         job = std::move(job_);
+        if (pending || running_ != 0) signal = signal_;  // else the last run is over
+        settled = pending && running_ == 0;
     }
-    stop.request_stop();
+    if (settled) executor_->withdraw(*this);
+    stop_and_release(std::move(signal), std::move(job));
+    if (settled) sink_->work_ended();
 }
 
-void ThreadHookBase::publish_progress(std::uint64_t generation, const std::stop_token& stop,
-                                      float fraction, std::string_view text) {
-    bool post_needed;
+void ThreadHookBase::publish_value(std::uint64_t generation, const RunSignal& signal,
+                                   std::shared_ptr<const void> value) {
+    std::shared_ptr<const void> released = std::move(value);
+    bool notify = false;
     {
         std::lock_guard lock(mutex_);
-        if (!may_publish_locked(generation, stop)) return;
-        progress_ = std::clamp(fraction, 0.0f, 1.0f);
-        progress_text_.assign(text);
-        post_needed = touch_locked();
+        if (may_publish_locked(generation, signal)) {
+            released = std::exchange(fresh_, std::move(released));
+            value_generation_ = generation;
+            notify = touch_locked();
+        }
     }
-    if (post_needed) post();
+    if (notify) notify_changed();
+}
+
+void ThreadHookBase::publish_progress(std::uint64_t generation, const RunSignal& signal,
+                                      float fraction, std::string_view text) {
+    bool notify;
+    {
+        std::lock_guard lock(mutex_);
+        if (!may_publish_locked(generation, signal)) return;
+        if (std::isnan(fraction))
+            progress_.reset();  // no fraction known; the text still shows
+        else
+            progress_ = std::clamp(fraction, 0.0f, 1.0f);
+        progress_text_.assign(text);
+        notify = touch_locked();
+    }
+    if (notify) notify_changed();
 }
 
 }  // namespace detail

@@ -536,9 +536,9 @@ void Runner::Impl::wait_for_work() {
 
 void Runner::Impl::notice_ready_once() {
     if (ready || !(options.print_ready || options.quit_when_ready)) return;
-    // A job still running will show something later: not settled yet. Its end wakes the loop,
-    // and the fallback timeout looks again once its thread has exited.
-    if (runtime->stats().live_threads != 0) return;
+    // A job still queued or running will show something later: not settled yet. Its end wakes
+    // the loop, and the fallback timeout looks again once its work is done.
+    if (runtime->stats().active_work != 0) return;
     ready = true;
     if (options.print_ready) {
         std::printf("ready after %zu frames\n", frames_rendered);

@@ -164,11 +164,13 @@ void leave_component(ComponentScope& scope) {
                                   std::to_string(slots.size()) + ")");
     Access::committed(instance) = true;
     ImGui::PopID();
+    if (ContextStack::any()) instance.runtime().contexts().leave(instance);
     t_current_instance = Access::parent(instance);
 }
 
 void fail_component(ComponentScope& scope, std::exception_ptr error) {
     Instance& instance = *scope.instance;
+    instance.runtime().contexts().leave(instance);  // what its body provided
     t_current_instance = Access::parent(instance);
     restore_stacks(scope, *GImGui);
     RuntimeImpl& runtime = instance.runtime();

@@ -18,6 +18,12 @@ void Core::post(std::shared_ptr<Updatable> update) {
     request_frame();
 }
 
+void Core::enqueue(const std::shared_ptr<Updatable>& update) {
+    std::lock_guard lock(mutex_);
+    if (closed()) return;
+    queue_.push_back(update);
+}
+
 void Core::request_frame() {
     if (dirty_.exchange(true, std::memory_order_acq_rel)) return;  // the burst already woke the UI
     {
@@ -49,31 +55,28 @@ void Core::call_waker() {
     }
 }
 
-bool Core::spawn(std::function<void()> body) {
-    std::lock_guard lock(threads_mutex_);
-    if (closed()) return false;
-    auto record = std::make_shared<Thread>();
-    threads_.push_back(record);
-    try {
-        record->handle = std::thread([self = shared_from_this(), record, body = std::move(body)] {
-            try {
-                body();
-            } catch (...) {
-                report_error("a worker thread ended with an exception", std::current_exception());
-            }
-            {
-                std::lock_guard done_lock(self->threads_mutex_);
-                record->done = true;
-                ++self->threads_done_;
-            }
-            self->threads_cv_.notify_all();
-        });
-    } catch (...) {
-        threads_.pop_back();
-        throw;
+void Core::work_ended() {
+    if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        // Taking the mutex orders this notify after a waiter's check of active_.
+        { std::lock_guard lock(active_mutex_); }
+        active_cv_.notify_all();
     }
-    threads_started_.fetch_add(1, std::memory_order_relaxed);
-    return true;
+}
+
+void Core::report_later(std::string component, const char* where, std::exception_ptr error) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!closed()) {
+            late_reports_.push_back({std::move(component), where, std::move(error)});
+            error = nullptr;
+        }
+    }
+    if (!error) {
+        request_frame();
+        return;
+    }
+    const std::string what = "component \"" + component + "\" failed in " + where;
+    report_error(what.c_str(), error);
 }
 
 }  // namespace imhooks::detail

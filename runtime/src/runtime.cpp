@@ -1,6 +1,7 @@
 #include "runtime_impl.h"
 
 #include <imhooks/detail/diagnostics.h>
+#include <imhooks/detail/settings_store.h>
 #include <imhooks/hook_error.h>
 #include <imhooks/runtime.h>
 
@@ -10,6 +11,8 @@
 #include <climits>
 #include <cstdint>
 #include <cstdio>
+#include <mutex>
+#include <new>
 #include <stdexcept>
 #include <string>
 
@@ -49,6 +52,18 @@ const char* hook_kind_name(HookKind kind) {
             return "use_effect";
         case HookKind::Thread:
             return "use_thread";
+        case HookKind::Context:
+            return "use_context";
+        case HookKind::Provide:
+            return "provide_context";
+        case HookKind::Reducer:
+            return "use_reducer";
+        case HookKind::Previous:
+            return "use_previous";
+        case HookKind::PersistentState:
+            return "use_persistent_state";
+        case HookKind::Task:
+            return "use_task";
     }
     return "hook";
 }
@@ -83,12 +98,67 @@ void Instance::throw_changed(std::size_t index, const std::string& now) const {
 
 Instance::~Instance() = default;
 
+namespace {
+
+// Free blocks for instances, carved from chunks of kPerChunk. Chunks are kept for the process's
+// life (reachable from here): the memory of the most components ever mounted at once.
+class InstancePool {
+  public:
+    void* take(std::size_t size) {
+        std::lock_guard lock(mutex_);
+        if (!free_) grow(size);
+        void* block = free_;
+        free_ = *static_cast<void**>(block);
+        return block;
+    }
+    void give_back(void* block) noexcept {
+        std::lock_guard lock(mutex_);
+        *static_cast<void**>(block) = free_;
+        free_ = block;
+    }
+
+  private:
+    static constexpr std::size_t kPerChunk = 128;
+    void grow(std::size_t size) {
+        auto* chunk = static_cast<char*>(
+            ::operator new (size* kPerChunk, std::align_val_t{alignof(Instance)}));
+        chunks_.push_back(chunk);
+        for (std::size_t i = kPerChunk; i-- > 0;) {
+            void* block = chunk + i * size;
+            *static_cast<void**>(block) = free_;
+            free_ = block;
+        }
+    }
+    std::mutex mutex_;
+    void* free_ = nullptr;
+    std::vector<char*> chunks_;
+};
+
+InstancePool& instance_pool() {
+    static InstancePool* pool = new InstancePool;  // never destroyed: instances may outlive main
+    return *pool;
+}
+
+}  // namespace
+
+void* Instance::operator new(std::size_t size, std::align_val_t) {
+    return instance_pool().take(size);
+}
+
+void Instance::operator delete(void* block, std::align_val_t) noexcept {
+    instance_pool().give_back(block);
+}
+
 void Instance::after_frame(Slot& slot) {
     runtime_.schedule_after_frame(*this, slot);
 }
 
 const std::shared_ptr<Core>& Instance::core() const {
     return runtime_.core();
+}
+
+const std::shared_ptr<ExecutorState>& Instance::executor() const {
+    return runtime_.executor_state();
 }
 
 void Instance::unmount() noexcept {
@@ -105,6 +175,12 @@ void Instance::unmount() noexcept {
     cursor_ = 0;
 }
 
+FrameRef current_frame() {
+    RuntimeImpl* runtime = RuntimeImpl::in_frame_here();
+    if (!runtime) return {};
+    return {runtime->core(), runtime->frame()};
+}
+
 std::string int_key_name(long long key) {
     std::string name = "#";
     name += std::to_string(key);
@@ -115,7 +191,11 @@ std::string int_key_name(long long key) {
 // RuntimeImpl
 
 RuntimeImpl::RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions options)
-    : owner_(owner), context_(context), options_(options), core_(std::make_shared<Core>()) {
+    : owner_(owner),
+      context_(context),
+      options_(options),
+      core_(std::make_shared<Core>()),
+      executor_(options_.executor) {
     if (!context_)
         throw std::invalid_argument(
             "imhooks::Runtime: no ImGui context; call ImGui::CreateContext() first");
@@ -129,6 +209,11 @@ RuntimeImpl::RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions o
     if (options_.shutdown_timeout.count() < 0)
         throw std::invalid_argument(
             "imhooks::Runtime: RuntimeOptions::shutdown_timeout must be >= 0");
+    SettingsStore::of(context_);  // before the first NewFrame() reads the .ini file
+    if (!executor_) {
+        executor_ = std::make_shared<Executor>();
+        owns_executor_ = true;
+    }
     const std::pair<ImGuiContextHookType, ImGuiContextHookCallback> hooks[] = {
         {ImGuiContextHookType_NewFramePre, &on_new_frame},
         {ImGuiContextHookType_EndFramePost, &on_end_frame},
@@ -148,7 +233,7 @@ RuntimeImpl::~RuntimeImpl() {
     if (context_)
         for (ImGuiID id : hook_ids_) ImGui::RemoveContextHook(context_, id);
     unmount_all();
-    shut_down_threads();
+    shut_down_work();
 }
 
 RuntimeImpl* RuntimeImpl::find(ImGuiContext* context) {
@@ -183,6 +268,11 @@ Instance* RuntimeImpl::enter(ImGuiID id, std::string_view name, long long int_ke
         return nullptr;  // rendered twice
     }
     Instance& instance = *found;
+    // The same parent object as in the previous frame is the same parent: its ID is looked up
+    // (outside the instance's hot cache line) only when that may have changed.
+    if (instance.parent_ != t_current_instance ||
+        instance.last_frame_ + 1 != static_cast<std::uint32_t>(frame_))
+        instance.parent_id_ = t_current_instance ? t_current_instance->id_ : 0;
     instance.last_frame_ = static_cast<std::uint32_t>(frame_);
     ++rendered_this_frame_;
     instance.last_time_ = frame_time_;
@@ -223,13 +313,13 @@ void RuntimeImpl::forget_frame() {
 }
 
 void RuntimeImpl::begin_frame() {
-    reap_threads();
     ++frame_;
     t_frame_context = context_;
     t_frame_runtime = this;
     rendered_this_frame_ = 0;
     frame_time_ = Clock::now();
     in_frame_ = true;
+    contexts_.clear();  // a ContextProvider kept past Render() provides nothing in later frames
 
     Core& core = *core_;
     // Clear dirty before taking the queue: a post racing with us then leaves dirty set.
@@ -255,6 +345,17 @@ void RuntimeImpl::begin_frame() {
         }
     }
     updates_applied_ += updates.size();
+    report_late();
+}
+
+void RuntimeImpl::report_late() {
+    std::vector<Core::LateReport> reports;
+    {
+        std::lock_guard lock(core_->mutex_);
+        if (core_->late_reports_.empty()) return;
+        reports.swap(core_->late_reports_);
+    }
+    for (auto& late : reports) report(late.component, late.where, late.error);
 }
 
 bool RuntimeImpl::keep_unrendered(const Instance& instance) {
@@ -309,64 +410,36 @@ void RuntimeImpl::unmount_all() {
     for (auto& instance : instances_.take_all()) instance->unmount();
 }
 
-void RuntimeImpl::reap_threads() {
-    Core& core = *core_;
-    std::vector<std::shared_ptr<Core::Thread>> finished;
-    {
-        std::lock_guard lock(core.threads_mutex_);
-        if (core.threads_done_ == 0) return;
-        for (auto it = core.threads_.begin(); it != core.threads_.end();) {
-            if ((*it)->done) {
-                finished.push_back(std::move(*it));
-                it = core.threads_.erase(it);
-            } else {
-                ++it;
-            }
-        }
-        core.threads_done_ = 0;
-    }
-    // Each has finished its work; join only waits for the thread's exit.
-    for (auto& thread : finished) thread->handle.join();
-}
-
-void RuntimeImpl::shut_down_threads() {
+void RuntimeImpl::shut_down_work() {
     Core& core = *core_;
     {
         std::lock_guard lock(core.waker_mutex_);
         core.waker_ = nullptr;
     }
-    std::list<std::shared_ptr<Core::Thread>> threads;
+    // Jobs were asked to stop by unmount_all(); their stop requests and destructions run on the
+    // executor. Wait for them, bounded.
+    bool done;
     {
-        std::unique_lock lock(core.threads_mutex_);
+        std::unique_lock lock(core.active_mutex_);
+        done = core.active_cv_.wait_for(lock, options_.shutdown_timeout,
+                                        [&] { return core.active_work() == 0; });
+    }
+    const std::size_t left = core.active_work();
+    std::vector<Core::LateReport> reports;
+    {
+        std::lock_guard lock(core.mutex_);
         core.closed_.store(true, std::memory_order_release);
-        core.threads_cv_.wait_for(lock, options_.shutdown_timeout, [&] {
-            return std::all_of(core.threads_.begin(), core.threads_.end(),
-                               [](const auto& thread) { return thread->done; });
-        });
-        threads.swap(core.threads_);
-        core.threads_done_ = 0;
+        core.queue_.clear();
+        reports.swap(core.late_reports_);
     }
-    std::size_t detached = 0;
-    for (auto& thread : threads) {
-        bool done;
-        {
-            std::lock_guard lock(core.threads_mutex_);
-            done = thread->done;
-        }
-        if (done) {
-            thread->handle.join();
-        } else {
-            thread->handle.detach();  // it owns everything it touches through shared pointers
-            ++detached;
-        }
-    }
-    if (detached)
+    for (auto& late : reports) report(late.component, late.where, late.error);
+    if (!done && left > 0)
         std::fprintf(stderr,
                      "imhooks: %zu job(s) still running %lld ms after their stop was requested at "
-                     "Runtime shutdown; detached them (their results are discarded)\n",
-                     detached, static_cast<long long>(options_.shutdown_timeout.count()));
-    std::lock_guard lock(core.mutex_);
-    core.queue_.clear();
+                     "Runtime shutdown; left them running (their results are discarded)\n",
+                     left, static_cast<long long>(options_.shutdown_timeout.count()));
+    if (owns_executor_) executor_->state()->shut_down(std::chrono::seconds(2));
+    executor_.reset();
 }
 
 RuntimeStats RuntimeImpl::stats() const {
@@ -374,10 +447,8 @@ RuntimeStats RuntimeImpl::stats() const {
     stats.frames = frame_;
     stats.wakes = core_->wakes_.load(std::memory_order_relaxed);
     stats.mounted = instances_.size();
-    stats.threads_started = core_->threads_started_.load(std::memory_order_relaxed);
+    stats.active_work = core_->active_work();
     stats.updates_applied = updates_applied_;
-    std::lock_guard lock(core_->threads_mutex_);
-    for (const auto& thread : core_->threads_) stats.live_threads += thread->done ? 0 : 1;
     return stats;
 }
 
@@ -390,6 +461,7 @@ void RuntimeImpl::for_each_component(const std::function<void(const ComponentInf
         info.name = instance.name_;
         info.hooks = instance.slots_.size();
         info.last_frame = instance.last_frame_;
+        info.parent_id = instance.parent_id_;
         if (with_hooks)
             for (const auto& slot : instance.slots_)
                 info.hook_list.push_back(
@@ -479,6 +551,9 @@ std::optional<std::chrono::steady_clock::time_point> Runtime::next_timed_frame()
 }
 RuntimeStats Runtime::stats() const {
     return impl_->stats();
+}
+Executor& Runtime::executor() const {
+    return impl_->executor();
 }
 const RuntimeOptions& Runtime::options() const {
     return impl_->options();

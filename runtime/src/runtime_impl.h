@@ -2,9 +2,11 @@
 #pragma once
 
 #include <imhooks/detail/core.h>
+#include <imhooks/detail/executor_state.h>
 #include <imhooks/detail/instance.h>
 #include <imhooks/runtime.h>
 
+#include "context_stack.h"
 #include "instance_table.h"
 
 #include <imgui.h>
@@ -39,6 +41,11 @@ class RuntimeImpl {
         after_frame_.emplace_back(&instance, &slot);
     }
     bool in_frame() const { return in_frame_; }
+    // The runtime in a frame on this thread (find_in_frame() without a context), or null.
+    static RuntimeImpl* in_frame_here() {
+        return t_frame_runtime && t_frame_runtime->in_frame_ ? t_frame_runtime : nullptr;
+    }
+    std::size_t frame() const { return frame_; }
     void forget_after_frame(const Instance& instance) {
         std::erase_if(after_frame_, [&](const auto& work) { return work.first == &instance; });
     }
@@ -49,7 +56,10 @@ class RuntimeImpl {
     }
 
     const std::shared_ptr<Core>& core() const { return core_; }
+    Executor& executor() const { return *executor_; }
+    const std::shared_ptr<ExecutorState>& executor_state() const { return executor_->state(); }
     const RuntimeOptions& options() const { return options_; }
+    ContextStack& contexts() { return contexts_; }
     RuntimeStats stats() const;
     void for_each_component(const std::function<void(const ComponentInfo&)>& visit,
                             bool with_hooks) const;
@@ -69,8 +79,8 @@ class RuntimeImpl {
     void end_frame();
     bool keep_unrendered(const Instance& instance);
     void unmount_all();
-    void reap_threads();
-    void shut_down_threads();
+    void report_late();
+    void shut_down_work();
 
     Runtime& owner_;
     static thread_local ImGuiContext* t_frame_context;
@@ -79,10 +89,13 @@ class RuntimeImpl {
     ImGuiContext* context_;
     RuntimeOptions options_;
     std::shared_ptr<Core> core_;
+    std::shared_ptr<Executor> executor_;
+    bool owns_executor_ = false;
     ImGuiID hook_ids_[3] = {};
 
     InstanceTable instances_;
     std::vector<std::pair<Instance*, Slot*>> after_frame_;
+    ContextStack contexts_;
     std::function<void(const ComponentError&)> error_handler_;
     std::size_t frame_ = 0;
     std::size_t rendered_this_frame_ = 0;  // distinct instances entered in this frame

@@ -15,23 +15,33 @@
 //
 // runtime.h    Runtime, RuntimeOptions, component(key, body)
 // frame_pacer.h FramePacer: when a hand-written render loop renders and how long it sleeps
-// state.h      use_state, use_ref
+// state.h      use_state, use_state with deps, use_ref, use_previous
 // memo.h       use_memo, use_effect
+// context.h    use_context, provide_context, ContextProvider
+// reducer.h    use_reducer, Dispatch
+// persistent_state.h  use_persistent_state, persist<T>
 // deps.h       deps(...)
+// executor.h   Executor, ExecutorOptions, blocking()
 // thread.h     use_thread, ThreadOptions
+// task.h       Task, TaskHandle, use_task, TaskOptions
 // result.h     Result<T>, ResultState, to_string
 // job.h        Job<T>, Cancelled, checkpoint(), sleep_for(), report_progress(), stop_requested()
 // generator.h  Generator<T>
 // hook_error.h HookError
 #pragma once
 
+#include <imhooks/context.h>
 #include <imhooks/deps.h>
+#include <imhooks/executor.h>
 #include <imhooks/frame_pacer.h>
 #include <imhooks/generator.h>
 #include <imhooks/hook_error.h>
 #include <imhooks/job.h>
 #include <imhooks/memo.h>
+#include <imhooks/persistent_state.h>
+#include <imhooks/reducer.h>
 #include <imhooks/result.h>
 #include <imhooks/runtime.h>
 #include <imhooks/state.h>
+#include <imhooks/task.h>
 #include <imhooks/thread.h>

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stop_token>
@@ -20,41 +21,80 @@ struct Cancelled {};
 
 namespace detail {
 
-// One run of a job, on its worker thread. Found by the free functions below through a
+// The stop of one run. request_stop() sets a flag at once (checkpoints, sleep_for and
+// stop_requested() see it) and wakes the run's sleep_for; the std::stop_source behind token() is
+// stopped afterwards by request_source_stop(), on the executor's service thread, because that runs
+// the job's std::stop_callbacks (user code).
+class RunSignal {
+  public:
+    bool stop_requested() const { return stopped_.load(std::memory_order_acquire); }
+    const std::atomic<bool>& flag() const { return stopped_; }
+    // Sets the flag and wakes sleep_for. True when the std::stop_source must be stopped too
+    // (request_source_stop(), elsewhere): the flag was not set before and the job has asked for
+    // its token. Any thread; runs no user code.
+    bool request_stop() noexcept;
+    // Requests stop of token(): runs the job's stop callbacks on the calling thread.
+    void request_source_stop() noexcept;
+    // The job's std::stop_token. Its stop_source is made on first use (most jobs never ask), and
+    // is stopped at once when the stop came first.
+    std::stop_token token();
+    // Sleeps for `duration` or until request_stop(); saturates durations that overflow the
+    // clock (a huge duration sleeps until the stop).
+    void sleep_for(std::chrono::nanoseconds duration);
+
+  private:
+    std::atomic<bool> stopped_{false};
+    std::mutex sleep_mutex_;  // also guards source_
+    std::stop_source source_{std::nostopstate};
+    std::condition_variable sleep_cv_;
+};
+
+// One run of a job, on its executor thread. Found by the free functions below through a
 // thread-local pointer.
 class RunContext {
   public:
-    RunContext(std::stop_token stop, bool intrusive);
+    RunContext(std::shared_ptr<RunSignal> signal, bool intrusive);
     virtual ~RunContext();
     RunContext(const RunContext&) = delete;
     RunContext& operator=(const RunContext&) = delete;
 
-    const std::stop_token& stop() const { return stop_; }
+    // The job's stop token (made on first use). The run's thread only.
+    const std::stop_token& stop() const {
+        if (!token_.stop_possible()) token_ = signal_->token();
+        return token_;
+    }
+    const RunSignal& signal() const { return *signal_; }
     bool intrusive() const { return intrusive_; }
     // True once a stop is requested and the job is to be aborted at its next checkpoint.
-    bool must_abort() const { return abort_.load(std::memory_order_relaxed); }
+    bool must_abort() const { return abort_->load(std::memory_order_relaxed); }
+    // Sleeps, giving the run's executor slot to other runs meanwhile.
     void sleep_for(std::chrono::nanoseconds duration);
     virtual void publish_progress(float fraction, std::string_view text) = 0;
 
   private:
-    struct OnStop {
-        RunContext* context;
-        void operator()() const noexcept {
-            context->abort_.store(context->intrusive_, std::memory_order_relaxed);
-        }
-    };
-    std::stop_token stop_;
+    std::shared_ptr<RunSignal> signal_;
+    const std::atomic<bool>* abort_;  // the signal's flag when intrusive, else a constant false
+    mutable std::stop_token token_;
     bool intrusive_;
-    std::atomic<bool> abort_{false};
-    std::optional<std::stop_callback<OnStop>> on_stop_;
-    std::mutex sleep_mutex_;
-    std::condition_variable_any sleep_cv_;
 };
 
 // The run executing on this thread, or nullptr outside jobs.
 extern constinit thread_local RunContext* t_current_run;
 
-[[noreturn]] void throw_cancelled();
+// `duration` in nanoseconds, saturated: what does not fit (milliseconds::max() and the like)
+// becomes nanoseconds::max(), negative durations zero.
+template <class Rep, class Period>
+std::chrono::nanoseconds saturated_nanoseconds(std::chrono::duration<Rep, Period> duration) {
+    using std::chrono::nanoseconds;
+    const double as_ns = std::chrono::duration<double, std::nano>(duration).count();
+    if (!(as_ns > 0)) return nanoseconds::zero();
+    if (as_ns >= static_cast<double>(nanoseconds::max().count())) return nanoseconds::max();
+    return std::chrono::duration_cast<nanoseconds>(duration);
+}
+
+// Throws Cancelled, unless an exception is already unwinding the stack (a checkpoint reached
+// from a destructor during unwinding must not terminate the program).
+void throw_cancelled();
 
 }  // namespace detail
 
@@ -64,7 +104,10 @@ extern constinit thread_local RunContext* t_current_run;
 //----------------------------------------------------------------------------------------------
 
 // With intrusive_cancel (the default): throws Cancelled when a stop was requested. Costs a
-// thread-local load and a relaxed atomic load; call it as often as you like.
+// thread-local load and a relaxed atomic load; call it as often as you like. It never throws while
+// another exception unwinds the stack (from a destructor of a cancelled job's local), but a
+// destructor that runs at a normal scope exit must not call it: a throw from a destructor
+// terminates the program.
 inline void checkpoint() {
     const detail::RunContext* run = detail::t_current_run;
     if (run && run->must_abort()) [[unlikely]]
@@ -72,22 +115,28 @@ inline void checkpoint() {
 }
 
 // Whether the job's stop was requested (cancel, retry, dependency change, unmount, shutdown).
+// True at once; the std::stop_token follows a moment later (see current_stop_token()).
 inline bool stop_requested() {
     const detail::RunContext* run = detail::t_current_run;
-    return run && run->stop().stop_requested();
+    return run && run->signal().stop_requested();
 }
 
-// The job's stop token (a token that never stops outside a job); for std::stop_callback.
+// The job's stop token (a token that never stops outside a job); for std::stop_callback. Its stop
+// is requested on the executor's service thread right after the stop flag is set, so stop
+// callbacks never run on the thread that called cancel() (often the UI thread) nor under a
+// library lock. A stop callback that throws terminates the program (std::stop_callback's rule).
 inline std::stop_token current_stop_token() {
     const detail::RunContext* run = detail::t_current_run;
     return run ? run->stop() : std::stop_token();
 }
 
 // Sleeps for `duration`, waking at once when a stop is requested; then a checkpoint (throws
-// Cancelled with intrusive_cancel, returns early without).
+// Cancelled with intrusive_cancel, returns early without). The run gives its executor slot to
+// other runs while it sleeps. A duration too large for the clock (milliseconds::max()) sleeps
+// until the stop.
 template <class Rep, class Period>
 void sleep_for(std::chrono::duration<Rep, Period> duration) {
-    const auto nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(duration);
+    const std::chrono::nanoseconds nanoseconds = detail::saturated_nanoseconds(duration);
     if (detail::RunContext* run = detail::t_current_run)
         run->sleep_for(nanoseconds);
     else
@@ -95,8 +144,9 @@ void sleep_for(std::chrono::duration<Rep, Period> duration) {
     checkpoint();
 }
 
-// Publishes progress (fraction in [0, 1], clamped; text optional) to Result::progress() and
-// progress_text(); coalesced to one change per frame. Then a checkpoint.
+// Publishes progress (fraction in [0, 1], clamped; NaN means "no fraction known": progress()
+// becomes empty while the text still shows) to Result::progress() and progress_text();
+// coalesced to one change per frame. Then a checkpoint.
 void report_progress(float fraction, std::string_view text = {});
 
 //----------------------------------------------------------------------------------------------
@@ -120,7 +170,7 @@ class Job {
         imhooks::report_progress(fraction, text);
     }
     std::stop_token stop_token() const { return context_.stop(); }
-    bool stop_requested() const { return context_.stop().stop_requested(); }
+    bool stop_requested() const { return context_.signal().stop_requested(); }
     void checkpoint() const { imhooks::checkpoint(); }
     template <class Rep, class Period>
     void sleep_for(std::chrono::duration<Rep, Period> duration) const {

@@ -1,6 +1,7 @@
-// use_state and use_ref: persistent per-instance values.
+// use_state, use_ref and use_previous: persistent per-instance values.
 #pragma once
 
+#include <imhooks/deps.h>
 #include <imhooks/detail/core.h>
 #include <imhooks/detail/instance.h>
 
@@ -126,6 +127,9 @@ class StateSlot final : public SlotOf<StateSlot<T>> {
           setter_(cell_) {}
     ~StateSlot() override { cell_->detach(); }
     State<T> get() const { return {shown_, setter_}; }
+    // Shows the latest set() now rather than at the next frame start (for hooks built on this
+    // one that must see it before an unmount). UI thread.
+    void apply_pending() { cell_->apply(); }
 
   private:
     T shown_;
@@ -166,6 +170,81 @@ detail::state_value_t<T>& use_ref(T&& initial) {
         .slot<detail::RefSlot<V>>(
             [&] { return std::make_unique<detail::RefSlot<V>>(V(std::forward<T>(initial))); })
         .value;
+}
+
+namespace detail {
+
+// use_state with deps: a use_state that is remounted (new value, new setter) when deps change.
+template <class T, class D>
+class StateWithDepsSlot final : public SlotOf<StateWithDepsSlot<T, D>> {
+  public:
+    static constexpr HookKind kKind = HookKind::State;
+    using value_type = T;
+
+    template <class Make>
+    State<T> get(Instance& instance, Make&& initial, D&& deps) {
+        if (!state_ || !(deps_ == deps)) {
+            T value = std::forward<Make>(initial)();  // throws: the previous state and deps stay
+            state_.reset();                           // its setters stop working
+            state_.emplace(std::move(value), instance.core());
+            deps_ = std::move(deps);
+        }
+        return state_->get();
+    }
+
+  private:
+    std::optional<StateSlot<T>> state_;
+    D deps_{};
+};
+
+template <class T>
+class PreviousSlot final : public SlotOf<PreviousSlot<T>> {
+  public:
+    static constexpr HookKind kKind = HookKind::Previous;
+    using value_type = T;
+
+    template <class U>
+    const T* get(U&& value) {
+        previous_ = std::move(current_);
+        current_.emplace(std::forward<U>(value));
+        return previous_ ? &*previous_ : nullptr;
+    }
+
+  private:
+    std::optional<T> previous_, current_;
+};
+
+}  // namespace detail
+
+// use_state whose value is reset to `initial` whenever `deps` differ (==) from the previous
+// frame's, like a component remounted under a new key: the reset value shows in that same frame,
+// and setters obtained before the reset do nothing any more (a worker still writing for the old
+// deps cannot overwrite the new state). On the first frame it is use_state(initial). `initial` is
+// used only on those frames. Costs use_state's plus one deps comparison per frame. UI thread,
+// inside a component.
+template <class T, class... Ds>
+State<detail::state_value_t<T>> use_state(T&& initial, Deps<Ds...> deps) {
+    using V = detail::state_value_t<T>;
+    using Slot = detail::StateWithDepsSlot<V, Deps<Ds...>>;
+    detail::Instance& instance = detail::current_instance("use_state");
+    auto& slot = instance.slot<Slot>([] { return std::make_unique<Slot>(); });
+    return slot.get(
+        instance, [&] { return V(std::forward<T>(initial)); }, std::move(deps));
+}
+
+// The value passed to use_previous in this component's previous render (the last frame in which
+// it was rendered), or nullptr in its first render. The pointer stays valid until the component's
+// next render. Costs one copy of `value` per frame. C strings are stored as std::string. UI
+// thread, inside a component.
+//
+//   const int* before = use_previous(count);
+//   if (before && *before != count) ImGui::Text("changed from %d", *before);
+template <class T>
+const detail::state_value_t<T>* use_previous(T&& value) {
+    using V = detail::state_value_t<T>;
+    using Slot = detail::PreviousSlot<V>;
+    detail::Instance& instance = detail::current_instance("use_previous");
+    return instance.slot<Slot>([] { return std::make_unique<Slot>(); }).get(std::forward<T>(value));
 }
 
 }  // namespace imhooks

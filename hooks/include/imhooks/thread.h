@@ -4,6 +4,8 @@
 #include <imhooks/deps.h>
 #include <imhooks/detail/instance.h>
 #include <imhooks/detail/thread_hook.h>
+#include <imhooks/detail/typed_hook.h>
+#include <imhooks/executor.h>
 #include <imhooks/generator.h>
 #include <imhooks/job.h>
 #include <imhooks/result.h>
@@ -12,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <stop_token>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -23,18 +26,21 @@ struct ThreadOptions {
     // sleep_for(), report_progress(), Job::yield(), between generator elements) by Cancelled.
     // false: nothing throws; the job polls its std::stop_token; sleep_for returns early.
     bool intrusive_cancel = true;
+    // The executor the runs go to; null (default): the runtime's (RuntimeOptions::executor).
+    // Read on the first frame only; the hook keeps the executor alive while it is mounted.
+    std::shared_ptr<Executor> executor{};
+    // true: each run has a thread to itself and takes no slot, as if the whole job were inside
+    // blocking(): for jobs that block in ways the library cannot see (a driver call, a child
+    // process). Such runs count against ExecutorOptions::max_threads only.
+    bool dedicated_thread = false;
+    // Runs of higher priority leave the executor's queue first; among equal priorities the newest
+    // run goes first (the rows just scrolled into view). Read at every run request.
+    int priority = 0;
 };
 
 namespace detail {
 
 struct Deduce {};  // use_thread<T> was not given: T comes from the job's signature
-
-template <class T>
-struct is_generator : std::false_type {};
-template <class T>
-struct is_generator<Generator<T>> : std::true_type {
-    using value_type = T;
-};
 
 template <class T>
 struct is_job_ref : std::false_type {};
@@ -71,12 +77,6 @@ IMHOOKS_SINGLE_ARG_MEMBER(const)
 IMHOOKS_SINGLE_ARG_MEMBER(noexcept)
 IMHOOKS_SINGLE_ARG_MEMBER(const noexcept)
 #undef IMHOOKS_SINGLE_ARG_MEMBER
-
-// A job returning void shows std::monostate as its value when it finishes.
-template <class R>
-using returned_value_t = std::conditional_t<std::is_void_v<R>, std::monostate, std::decay_t<R>>;
-
-enum class JobForm { Plain, StopToken, Generator, GeneratorStopToken, JobRef, Invalid };
 
 // Which of the five accepted forms F is, and its value type T.
 template <class Hint, class F>
@@ -124,166 +124,55 @@ struct job_traits {
     using value_type = typename decltype(value_type_of())::type;
 };
 
-template <class T>
-class ThreadHook;
-
-// The run-time side of one run: publishes into its hook.
-template <class T>
-class TypedRun final : public RunContext {
-  public:
-    TypedRun(ThreadHook<T>& hook, std::uint64_t generation, std::stop_token stop, bool intrusive)
-        : RunContext(std::move(stop), intrusive), hook_(hook), generation_(generation) {}
-    void publish_value(T&& value) { hook_.publish_value(generation_, stop(), std::move(value)); }
-    void publish_progress(float fraction, std::string_view text) override {
-        hook_.publish_progress(generation_, stop(), fraction, text);
-    }
-    static void publish(RunContext& run, T&& value) {
-        static_cast<TypedRun&>(run).publish_value(std::move(value));
-    }
-
-  private:
-    ThreadHook<T>& hook_;
-    std::uint64_t generation_;
-};
-
-template <class T>
-class TypedJob : public ErasedJob {
-  public:
-    // Runs the job; a returned value goes to `returned`.
-    virtual void run(TypedRun<T>& run, std::optional<T>& returned) const = 0;
-};
-
+// A use_thread job: the callable, copied when the run is requested.
 template <class T, class F, JobForm Form>
 class JobImpl final : public TypedJob<T> {
   public:
     template <class G>
     explicit JobImpl(G&& f) : f_(std::forward<G>(f)) {}
-
-    void run(TypedRun<T>& run, std::optional<T>& returned) const override {
-        F& f = f_;
-        if constexpr (Form == JobForm::Plain) {
-            store(returned, [&] { return f(); });
-        } else if constexpr (Form == JobForm::StopToken) {
-            store(returned, [&] { return f(run.stop()); });
-        } else if constexpr (Form == JobForm::JobRef) {
-            Job<T> job(run, &TypedRun<T>::publish);
-            store(returned, [&] { return f(job); });
-        } else {
-            auto generator = [&] {
-                if constexpr (Form == JobForm::Generator)
-                    return f();
-                else
-                    return f(run.stop());
-            }();
-            while (generator.next()) {
-                run.publish_value(std::move(generator.value()));
-                checkpoint();  // the generator is destroyed by the unwinding
-            }
-        }
+    void run(TypedRun<T>& run, std::shared_ptr<const void>& returned) const override {
+        invoke_job<T, Form>(f_, run, returned);
     }
 
   private:
-    template <class Call>
-    static void store(std::optional<T>& returned, Call&& call) {
-        if constexpr (std::is_void_v<std::invoke_result_t<Call&>>) {
-            call();
-            if constexpr (std::is_same_v<T, std::monostate>) returned.emplace();
-        } else {
-            returned.emplace(call());
-        }
-    }
     mutable F f_;  // a job is run by one thread at a time
 };
 
+// use_thread's hook: the UI's snapshot is rebuilt at frame starts, from the runtime's queue.
 template <class T>
-class ThreadHook final : public ThreadHookBase {
+class ThreadHook final : public TypedHook<T> {
   public:
-    using ThreadHookBase::ThreadHookBase;
+    using TypedHook<T>::TypedHook;
 
     // The snapshot the UI shows this frame. UI thread.
     const std::shared_ptr<const Snapshot<T>>& ui() {
         if (!ui_) {
-            std::lock_guard lock(mutex_);
-            ui_ = snapshot_locked(ResultState::Initial);
+            std::lock_guard lock(this->mutex_);
+            ui_ = this->snapshot_locked(ResultState::Initial);
         }
         return ui_;
     }
 
     // Frame start: turn the pending changes into a new snapshot. UI thread.
     void apply() override {
-        std::lock_guard lock(mutex_);
-        queued_ = false;
-        if (!changed_) return;
-        changed_ = false;
-        ui_ = snapshot_locked(std::nullopt);
-    }
-
-    void publish_value(std::uint64_t generation, const std::stop_token& stop, T&& value) {
-        bool post_needed;
-        {
-            std::lock_guard lock(mutex_);
-            if (!may_publish_locked(generation, stop)) return;
-            fresh_.emplace(std::move(value));
-            value_generation_ = generation;
-            post_needed = touch_locked();
-        }
-        if (post_needed) post();
+        std::shared_ptr<const void> released_value;
+        std::shared_ptr<const Snapshot<T>> released_snapshot;
+        std::lock_guard lock(this->mutex_);  // released before the objects declared above
+        this->queued_ = false;
+        if (!this->changed_) return;
+        this->changed_ = false;
+        this->take_fresh_locked(released_value);
+        released_snapshot = std::exchange(ui_, this->snapshot_locked(std::nullopt));
     }
 
   protected:
-    End execute(const ErasedJob& job, std::uint64_t generation, std::stop_token stop,
-                bool intrusive, std::exception_ptr& error) override {
-        TypedRun<T> run(*this, generation, std::move(stop), intrusive);
-        struct Current {
-            RunContext* previous = t_current_run;
-            explicit Current(RunContext* run) { t_current_run = run; }
-            ~Current() { t_current_run = previous; }
-        } current(&run);
-        try {
-            static_cast<const TypedJob<T>&>(job).run(run, returned_);
-            return End::Returned;
-        } catch (const Cancelled&) {
-            return End::Cancelled;
-        } catch (...) {
-            error = std::current_exception();
-            return End::Threw;
-        }
+    void show_starting_locked(typename ThreadHookBase::Released& released) override {
+        this->take_fresh_locked(released.value);
+        released.snapshot = std::exchange(ui_, this->snapshot_locked(ResultState::Starting));
     }
-
-    void show_starting_locked() override { ui_ = snapshot_locked(ResultState::Starting); }
-
-    void take_returned_locked(std::uint64_t generation) override {
-        if (returned_) {
-            fresh_ = std::move(returned_);
-            value_generation_ = generation;
-        }
-        returned_.reset();
-    }
-    void discard_returned() override { returned_.reset(); }
 
   private:
-    // Under mutex_: a snapshot of the pending state (`state` overrides the state shown).
-    std::shared_ptr<const Snapshot<T>> snapshot_locked(std::optional<ResultState> state) {
-        if (fresh_) {
-            value_ = std::make_shared<const T>(std::move(*fresh_));
-            fresh_.reset();
-        }
-        auto snapshot = std::make_shared<Snapshot<T>>();
-        snapshot->state = state.value_or(state_);
-        snapshot->value = value_;
-        snapshot->error = error_;
-        snapshot->progress = progress_;
-        snapshot->progress_text = progress_text_;
-        snapshot->stale = value_ && value_generation_ != generation_;
-        snapshot->control = std::static_pointer_cast<ThreadControl>(
-            std::static_pointer_cast<ThreadHookBase>(shared_from_this()));
-        return snapshot;
-    }
-
-    std::shared_ptr<const Snapshot<T>> ui_;  // UI thread only
-    std::shared_ptr<const T> value_;         // guarded by mutex_
-    std::optional<T> fresh_;                 // a value newer than value_, guarded by mutex_
-    std::optional<T> returned_;  // the driver's, between execute and take_returned_locked
+    std::shared_ptr<const Snapshot<T>> ui_;  // UI thread; written under mutex_
 };
 
 template <class T, class D>
@@ -291,49 +180,52 @@ class ThreadSlot final : public SlotOf<ThreadSlot<T, D>> {
   public:
     static constexpr HookKind kKind = HookKind::Thread;
     using value_type = T;
-    explicit ThreadSlot(std::shared_ptr<Core> core)
-        : hook_(std::make_shared<ThreadHook<T>>(std::move(core))) {}
+    ThreadSlot(Instance& instance, std::shared_ptr<Executor> executor)
+        : executor_(std::move(executor)),
+          hook_(std::make_shared<ThreadHook<T>>(
+              instance.core(), executor_ ? executor_->state() : instance.executor(),
+              instance.name())) {}
 
     template <class Make>
     const std::shared_ptr<const Snapshot<T>>& render(Instance& instance, Make&& make_job, D&& deps,
-                                                     bool intrusive) {
+                                                     const RunPolicy& policy) {
         if (!mounted_) {
             mounted_ = true;
             deps_ = std::move(deps);
             first_job_ = make_job();
-            intrusive_ = intrusive;
+            policy_ = policy;
             instance.after_frame(*this);  // rule 1: start right after the first frame
         } else if (!(deps_ == deps)) {
             deps_ = std::move(deps);
-            first_job_.reset();
-            hook_->request_run(make_job(), intrusive, /*show_starting=*/true);
+            hook_->request_run(make_job(), policy, /*show_starting=*/true);
         }
         return hook_->ui();
     }
 
     void after_frame() override {
-        if (first_job_) hook_->request_run(std::move(first_job_), intrusive_);
+        if (first_job_) hook_->request_run(std::move(first_job_), policy_);
         first_job_.reset();
     }
     void unmount() override { hook_->detach(); }
     std::string status() const override { return to_string(hook_->ui()->state); }
 
   private:
+    std::shared_ptr<Executor> executor_;  // ThreadOptions::executor, kept alive while mounted
     std::shared_ptr<ThreadHook<T>> hook_;
     D deps_{};
     bool mounted_ = false;
-    bool intrusive_ = true;
+    RunPolicy policy_;
     std::shared_ptr<const ErasedJob> first_job_;
 };
 
 }  // namespace detail
 
-// Runs `job` on a worker thread after the first frame, and again when `deps` change (the old run
-// is stopped first), and returns this frame's Result. Accepted job forms, chosen at compile time:
+// Runs `job` on an executor after the first frame, and again when `deps` change (the old run is
+// stopped first), and returns this frame's Result. Accepted job forms, chosen at compile time:
 //   T()   T(std::stop_token)   Generator<T>()   Generator<T>(std::stop_token)   T(Job<T>&)
 // (a job returning void gives Result<std::monostate>). The job is copied when the run is
-// requested; retry() re-runs that copy. Worker threads never call ImGui. See the SPEC rules in
-// result.h's comments and README. UI thread, inside a component.
+// requested; retry() re-runs that copy. The job and its captures are destroyed on an executor
+// thread, never on the UI thread. Jobs never call ImGui. UI thread, inside a component.
 template <class T = detail::Deduce, class F, class... Ds>
 auto use_thread(F&& job, Deps<Ds...> deps = {}, ThreadOptions options = {}) {
     using Fn = std::decay_t<F>;
@@ -344,20 +236,26 @@ auto use_thread(F&& job, Deps<Ds...> deps = {}, ThreadOptions options = {}) {
         "imhooks::Generator<T>(), imhooks::Generator<T>(std::stop_token), "
         "T(imhooks::Job<T>&) (for a generic lambda taking Job, name T: use_thread<T>(...))");
     using V = typename Traits::value_type;
+    static_assert(std::is_move_constructible_v<V> && std::is_destructible_v<V>,
+                  "use_thread: the job's result type must be move-constructible (it is moved "
+                  "into the Result once, on the worker thread)");
     using D = Deps<Ds...>;
     using Slot = detail::ThreadSlot<V, D>;
     detail::Instance& instance = detail::current_instance("use_thread");
-    auto& slot = instance.slot<Slot>([&] { return std::make_unique<Slot>(instance.core()); });
+    auto& slot = instance.slot<Slot>(
+        [&] { return std::make_unique<Slot>(instance, std::move(options.executor)); });
     auto make_job = [&]() -> std::shared_ptr<const detail::ErasedJob> {
         return std::make_shared<const detail::JobImpl<V, Fn, Traits::form>>(std::forward<F>(job));
     };
-    return Result<V>(slot.render(instance, make_job, std::move(deps), options.intrusive_cancel));
+    return Result<V>(slot.render(
+        instance, make_job, std::move(deps),
+        detail::RunPolicy{options.intrusive_cancel, options.dedicated_thread, options.priority}));
 }
 
 // use_thread(job, options): run once on mount, with options.
 template <class T = detail::Deduce, class F>
 auto use_thread(F&& job, ThreadOptions options) {
-    return use_thread<T>(std::forward<F>(job), Deps<>{}, options);
+    return use_thread<T>(std::forward<F>(job), Deps<>{}, std::move(options));
 }
 
 }  // namespace imhooks

@@ -10,6 +10,8 @@
 // (the "UI thread"). Worker threads never call ImGui.
 #pragma once
 
+#include <imhooks/executor.h>
+
 #include <imgui.h>
 
 #include <chrono>
@@ -50,13 +52,19 @@ struct RuntimeOptions {
     // is called; every other component keeps running. false: the stacks are restored and the
     // exception propagates to the caller of component().
     bool error_boundaries = true;
+    // Where use_thread jobs run unless a hook names another executor (ThreadOptions::executor).
+    // Null (default): an Executor with default options, owned by the runtime and shut down with
+    // it. Share one executor between runtimes to bound the threads of the whole application.
+    std::shared_ptr<Executor> executor{};
 };
 
 // An error that could not reach the code that caused it: a component body that threw (caught
-// by its error boundary), an effect or a cleanup that threw after the frame.
+// by its error boundary), an effect or a cleanup that threw after the frame, a use_reducer
+// reducer that threw (its action was dropped), a saved use_persistent_state value that did not
+// parse (the initial value was used).
 struct ComponentError {
     std::string component;   // the component's key ("#42" for integer keys)
-    const char* where = "";  // "render", "effect" or "cleanup"
+    const char* where = "";  // "render", "effect", "cleanup", "reducer", "persistent_state"
     std::string message;     // readable, also for exceptions not derived from std::exception
     std::exception_ptr error;
 };
@@ -71,14 +79,16 @@ struct RuntimeStats {
     std::size_t frames = 0;           // frames the runtime has seen (NewFrame calls)
     std::size_t wakes = 0;            // waker calls made (one per burst of changes)
     std::size_t mounted = 0;          // component instances alive now
-    std::size_t live_threads = 0;     // worker threads alive now (running or finishing)
-    std::size_t threads_started = 0;  // worker threads started since the runtime was created
+    std::size_t active_work = 0;      // runs of this runtime queued or executing, and their
+                                      // pending stop requests and destructions
     std::size_t updates_applied = 0;  // queued updates applied at frame starts
 };
 
 // One hook of a mounted component, as shown by Runtime::for_each_component.
 struct HookInfo {
-    const char* kind = "";   // "use_state", "use_ref", "use_memo", "use_effect", "use_thread"
+    const char* kind = "";   // "use_state", "use_ref", "use_memo", "use_effect", "use_thread",
+                             // "use_context", "provide_context", "use_reducer", "use_previous",
+                             // "use_persistent_state"
     std::string value_type;  // readable C++ type name ("int", "std::string")
     std::string status;      // use_thread: its state as shown this frame ("RUNNING"); else empty
 };
@@ -91,6 +101,7 @@ struct ComponentInfo {
     std::size_t hooks = 0;            // number of hook slots
     std::vector<HookInfo> hook_list;  // filled only when for_each_component is asked for it
     std::size_t last_frame = 0;       // last frame in which it was rendered
+    ImGuiID parent_id = 0;            // id of the component it was last rendered inside, or 0
 };
 
 //----------------------------------------------------------------------------------------------
@@ -103,8 +114,10 @@ class Runtime {
     // per context. Throws std::invalid_argument when there is no context or it already has one.
     explicit Runtime(ImGuiContext* context = nullptr, RuntimeOptions options = {});
     // Unmounts every component (effect cleanups run, jobs are asked to stop), waits up to
-    // options.shutdown_timeout for the worker threads, joins them, and detaches (with a report on
-    // stderr) those that ignored their stop. Detached jobs only ever touch memory they own.
+    // options.shutdown_timeout for its jobs to end (and for their stop callbacks and destructors
+    // to run), and leaves those that ignored their stop running on their threads, with a report
+    // on stderr; their results are discarded and they only ever touch memory they own. Then it
+    // shuts down the executor it owns (not one given in RuntimeOptions::executor).
     ~Runtime();
     Runtime(const Runtime&) = delete;
     Runtime& operator=(const Runtime&) = delete;
@@ -142,7 +155,10 @@ class Runtime {
     // The earliest pending timed frame, if any. Any thread.
     std::optional<std::chrono::steady_clock::time_point> next_timed_frame() const;
 
-    RuntimeStats stats() const;             // UI thread
+    RuntimeStats stats() const;  // UI thread
+    // The executor this runtime's use_thread hooks run on by default (its stats() show threads,
+    // queued and running jobs). Any thread.
+    Executor& executor() const;
     const RuntimeOptions& options() const;  // any thread
                                             // Visits every mounted component (with_hooks: also
                                             // describes each hook, a few string builds

@@ -1,14 +1,20 @@
-// Internal: the shared state of one use_thread hook and its worker ("driver") thread.
+// Internal: the shared state of one use_thread hook, executed by an Executor.
 //
 // Generations: every requested run (first start, retry, deps change) gets the next generation
-// number; unmount also bumps it. Everything a worker publishes is checked, under the hook's mutex,
-// against the current generation and its own stop token, so superseded or cancelled runs never
-// write (rules 6 and 13). One driver thread at a time executes runs, newest generation first, so
-// two runs never execute user code at once and rapid restarts collapse (rule 3); the driver exits
-// when nothing is pending and a new one is spawned on demand.
+// number; unmount also bumps it. Everything a run publishes is checked, under the hook's mutex,
+// against the current generation and its own stop flag, so superseded or cancelled runs never
+// write (rules 6 and 13). The hook is the executor's unit of work: queued while a run is pending,
+// executed by one thread at a time, newest generation first, so two runs never execute user code
+// at once and rapid restarts collapse (rule 3). A run requested while another executes user code
+// is Waiting; the executing one submits the hook again when it leaves user code.
+//
+// User code never runs under mutex_: the job (and its captures) is destroyed on the executor's
+// threads, stop requests (which run std::stop_callbacks) are chores of the executor's service
+// thread, and replaced values are released after unlocking.
 #pragma once
 
 #include <imhooks/detail/core.h>
+#include <imhooks/detail/executor_state.h>
 #include <imhooks/job.h>
 #include <imhooks/result.h>
 
@@ -24,30 +30,48 @@
 
 namespace imhooks::detail {
 
-// A job as given to use_thread, type-erased. Immutable, shared by runs.
+// A job as given to use_thread (or a task with its arguments), type-erased. Immutable, shared by
+// runs.
 class ErasedJob {
   public:
     virtual ~ErasedJob() = default;
 };
 
+// How a hook schedules its runs.
+struct RunPolicy {
+    bool intrusive = true;
+    bool dedicated = false;
+    int priority = 0;
+};
+
 class ThreadHookBase : public ThreadControl,
                        public Updatable,
+                       public Work,
                        public std::enable_shared_from_this<ThreadHookBase> {
   public:
-    explicit ThreadHookBase(std::shared_ptr<Core> core) : core_(std::move(core)) {}
+    // `name`: the component (or task) it belongs to, for reports of discarded errors.
+    ThreadHookBase(std::shared_ptr<ChangeSink> sink, std::shared_ptr<ExecutorState> executor,
+                   std::string name)
+        : sink_(std::move(sink)), executor_(std::move(executor)), name_(std::move(name)) {}
+    ~ThreadHookBase() override;
 
-    // Requests a new run of `job` (nullptr: the current job again). Any thread; with
-    // `show_starting` (UI thread only) the UI's snapshot shows Starting at once, before any
-    // worker can publish (rule 11). Returns false when nothing was requested (detached, or no
-    // job yet).
-    bool request_run(std::shared_ptr<const ErasedJob> job, bool intrusive,
+    // Requests a new run of `job` (nullptr: the current job again) with `policy` (nullopt: the
+    // current one). Any thread; with `show_starting` (UI thread only) the UI's snapshot shows
+    // Starting at once, before any worker can publish (rule 11). Returns false when nothing was
+    // requested (detached, or no job yet).
+    bool request_run(std::shared_ptr<const ErasedJob> job, std::optional<RunPolicy> policy,
                      bool show_starting = false);
-    // The component unmounted: stop the run, publish nothing more. Non-blocking.
+    // The component unmounted (or the task is destroyed): stop the run, publish nothing more.
+    // Non-blocking.
     void detach();
 
-    // A run's progress report (checked like every publication). Any thread.
-    void publish_progress(std::uint64_t generation, const std::stop_token& stop, float fraction,
+    // A run's partial result or progress (checked like every publication). Worker thread.
+    void publish_value(std::uint64_t generation, const RunSignal& signal,
+                       std::shared_ptr<const void> value);
+    void publish_progress(std::uint64_t generation, const RunSignal& signal, float fraction,
                           std::string_view text);
+
+    const std::string& name() const { return name_; }
 
     void cancel() override;
     void retry() override;
@@ -55,37 +79,61 @@ class ThreadHookBase : public ThreadControl,
         return cancel_requested_.load(std::memory_order_acquire);
     }
 
+    void execute() noexcept override;
+    void start_failed(std::exception_ptr error) noexcept override;
+
   protected:
     enum class End { Returned, Threw, Cancelled };
 
-    // Runs user code on the driver thread; the typed part keeps what the job returned.
-    virtual End execute(const ErasedJob& job, std::uint64_t generation, std::stop_token stop,
-                        bool intrusive, std::exception_ptr& error) = 0;
-    // Under mutex_: the run `generation` returned; make its value the result.
-    virtual void take_returned_locked(std::uint64_t generation) = 0;
-    // The run's returned value is not to be shown (superseded, cancelled). Driver thread.
-    virtual void discard_returned() = 0;
+    // Runs user code on an executor thread; a returned value goes to `returned` (built there, so
+    // a throwing move or copy of the result ends the run in Error).
+    virtual End execute_job(const ErasedJob& job, std::uint64_t generation,
+                            const std::shared_ptr<RunSignal>& signal, bool intrusive,
+                            std::shared_ptr<const void>& returned, std::exception_ptr& error) = 0;
+    // What a locked section replaced, destroyed after unlocking (it may hold the last reference
+    // to a user value).
+    struct Released {
+        std::shared_ptr<const void> value;
+        std::shared_ptr<const void> snapshot;
+    };
     // Under mutex_, UI thread: the UI's snapshot becomes the pending state, shown as Starting.
-    virtual void show_starting_locked() = 0;
+    virtual void show_starting_locked(Released& released) = 0;
 
     // Under mutex_: the run may publish (current generation, not cancelled, not stopped, not
-    // detached). cancelled_ closes the window between cancel() and its stop request, which is
-    // made after unlocking (it runs the job's stop callbacks).
-    bool may_publish_locked(std::uint64_t generation, const std::stop_token& stop) const {
+    // detached).
+    bool may_publish_locked(std::uint64_t generation, const RunSignal& signal) const {
         return generation == generation_ && generation != cancelled_ && !detached_ &&
-               !stop.stop_requested();
+               !signal.stop_requested();
     }
-    // Under mutex_: mark the hook changed; true when the caller must post it (after unlocking).
+    // Under mutex_: mark the hook changed and queue it for the next frame start, if it is not
+    // queued yet. Returns true: the caller wakes the UI after unlocking (notify_changed()).
     bool touch_locked() {
         changed_ = true;
-        return !std::exchange(queued_, true);
+        if (!std::exchange(queued_, true)) sink_->enqueue(shared_from_this());
+        return true;
     }
-    void post() { core_->post(shared_from_this()); }
+    void notify_changed() { sink_->wake(); }
+    bool pending_locked() const { return !detached_ && taken_ != generation_; }
+    // Submits the hook to the executor (outside mutex_: a failure ends the pending run in Error,
+    // which takes it).
+    void submit(const RunPolicy& policy);
+    // Takes the value pending for the UI into value_ (UI thread, under mutex_); the replaced
+    // value goes to `released`, to be destroyed after unlocking.
+    void take_fresh_locked(std::shared_ptr<const void>& released) {
+        if (fresh_) {
+            released = std::exchange(value_, std::move(fresh_));
+            fresh_.reset();
+        }
+    }
 
-    std::shared_ptr<Core> core_;
+    std::shared_ptr<ChangeSink> sink_;
+    std::shared_ptr<ExecutorState> executor_;
+    std::string name_;
     mutable std::mutex mutex_;
     // What the UI will show next, guarded by mutex_.
     ResultState state_ = ResultState::Initial;
+    std::shared_ptr<const void> value_;  // the value shown (a T)
+    std::shared_ptr<const void> fresh_;  // a value newer than value_, not shown yet
     std::exception_ptr error_;
     std::optional<float> progress_;
     std::string progress_text_;
@@ -94,19 +142,19 @@ class ThreadHookBase : public ThreadControl,
     bool queued_ = false;
     // Runs, guarded by mutex_.
     std::uint64_t generation_ = 0;  // the latest requested run (0: none yet)
-    std::uint64_t taken_ = 0;       // the latest run a driver took (or cancel() settled)
+    std::uint64_t taken_ = 0;       // the latest run an executor took (or cancel() settled)
     std::uint64_t running_ = 0;     // the run in user code (0: none)
     std::uint64_t cancelled_ = 0;   // the latest run cancel() was called for
     bool detached_ = false;
-    bool driver_active_ = false;
-    bool intrusive_ = true;
-    std::stop_source stop_;
+    RunPolicy policy_;
+    std::shared_ptr<RunSignal> signal_;  // the latest requested run's
     std::shared_ptr<const ErasedJob> job_;
     std::atomic<bool> cancel_requested_{false};
 
   private:
-    void drive();
-    void spawn_driver();
+    // Stops a run: its flag at once, its std::stop_source on the executor's service thread (that
+    // runs the job's stop callbacks); `job`, if any, is released there too. Outside mutex_.
+    void stop_and_release(std::shared_ptr<RunSignal> signal, std::shared_ptr<const ErasedJob> job);
 };
 
 }  // namespace imhooks::detail

@@ -6,11 +6,11 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
-#include <list>
 #include <memory>
 #include <mutex>
-#include <thread>
+#include <string>
 #include <vector>
 
 namespace imhooks::detail {
@@ -22,25 +22,61 @@ class Updatable {
     virtual void apply() = 0;  // UI thread, at the start of a frame
 };
 
+// Where a use_thread hook's (or a task's) changes go: a runtime's frame-start queue, or the
+// runtimes that read a task.
+class ChangeSink {
+  public:
+    virtual ~ChangeSink() = default;
+    // The hook has changes the UI must show: queue it for the next frame start. Called under the
+    // hook's lock, so that a change is queued before the call that made it returns (a change
+    // coalesced with an earlier one must not wait for that one's thread to reach its own call).
+    // Runs no user code; any thread.
+    virtual void enqueue(const std::shared_ptr<Updatable>& hook) = 0;
+    // Then, outside the lock: request a frame (calls the waker, coalesced). Any thread.
+    virtual void wake() = 0;
+    // Work of the hook began or ended (a run pending or executing, a chore). Any thread.
+    virtual void work_began() = 0;
+    virtual void work_ended() = 0;
+    // A run nobody will see threw (superseded, cancelled, unmounted). Any thread.
+    virtual void report_discarded(const std::string& component, std::exception_ptr error) = 0;
+};
+
 // Shared (through shared_ptr) by the Runtime, every setter and every worker thread, so that it
 // outlives the Runtime for as long as anything can still reach it. After the Runtime is gone it is
 // "closed": posts and wake-ups are dropped.
-class Core : public std::enable_shared_from_this<Core> {
+class Core final : public ChangeSink, public std::enable_shared_from_this<Core> {
   public:
     // Queue `update` for the next frame start and request a frame. Any thread.
     void post(std::shared_ptr<Updatable> update);
+    // Queue `update` for the next frame start, without requesting a frame (the caller does, once
+    // it has released its own locks: request_frame() calls the waker). Dropped once closed. Runs
+    // no user code; any thread.
+    void enqueue(const std::shared_ptr<Updatable>& update) override;
+    void wake() override { request_frame(); }
+    void report_discarded(const std::string& component, std::exception_ptr error) override {
+        report_later(component, "discarded", std::move(error));
+    }
     // Mark the UI dirty; the first call of a burst wakes waiters and calls the waker. Any thread.
     void request_frame();
-    // Start a worker thread running `body`, tracked so the Runtime can join it. Returns false
-    // (and runs nothing) once the runtime is shutting down. Any thread.
-    bool spawn(std::function<void()> body);
     bool closed() const { return closed_.load(std::memory_order_acquire); }
+
+    // Work of this runtime in flight on an executor (runs queued or executing, chores such as
+    // stop requests and job destructions): the Runtime's destructor waits for it to reach zero,
+    // bounded by shutdown_timeout. Any thread.
+    void work_began() override { active_.fetch_add(1, std::memory_order_relaxed); }
+    void work_ended() override;
+    std::size_t active_work() const { return active_.load(std::memory_order_acquire); }
+
+    // An error nobody will see (a discarded run threw): handed to the runtime's error handler at
+    // the next frame start, or written to stderr once the runtime is gone. Any thread.
+    void report_later(std::string component, const char* where, std::exception_ptr error);
 
   private:
     friend class RuntimeImpl;
-    struct Thread {
-        std::thread handle;
-        bool done = false;
+    struct LateReport {
+        std::string component;
+        const char* where;
+        std::exception_ptr error;
     };
 
     bool needs_frame() const;
@@ -61,11 +97,11 @@ class Core : public std::enable_shared_from_this<Core> {
     std::function<void()> waker_;
     bool waker_failed_ = false;
 
-    std::mutex threads_mutex_;
-    std::condition_variable threads_cv_;
-    std::list<std::shared_ptr<Thread>> threads_;
-    std::size_t threads_done_ = 0;
-    std::atomic<std::size_t> threads_started_{0};
+    std::vector<LateReport> late_reports_;  // guarded by mutex_
+
+    std::atomic<std::size_t> active_{0};
+    std::mutex active_mutex_;  // pairs with active_cv_
+    std::condition_variable active_cv_;
 };
 
 }  // namespace imhooks::detail

@@ -19,8 +19,21 @@
 namespace imhooks::detail {
 
 class RuntimeImpl;
+class ExecutorState;
 
-enum class HookKind : unsigned char { State, Ref, Memo, Effect, Thread };
+enum class HookKind : unsigned char {
+    State,
+    Ref,
+    Memo,
+    Effect,
+    Thread,
+    Context,
+    Provide,
+    Reducer,
+    Previous,
+    PersistentState,
+    Task
+};
 const char* hook_kind_name(HookKind kind);
 // "use_state<int>": a hook as named in messages.
 std::string hook_name(HookKind kind, const std::type_info& value_type);
@@ -68,6 +81,10 @@ class alignas(64) Instance {
         slots_.reserve(4);  // allocated now, next to the instance: most components have few hooks
     }
     ~Instance();
+    // Instances come from a pool of cache-line-aligned blocks: mounting thousands of components
+    // in one frame must not pay for an aligned allocation each.
+    static void* operator new(std::size_t size, std::align_val_t alignment);
+    static void operator delete(void* block, std::align_val_t alignment) noexcept;
 
     // The slot for the next hook call, created by `make()` on the first frame. Throws HookError
     // when the slot at this position holds another kind or type of hook. UI thread.
@@ -94,6 +111,7 @@ class alignas(64) Instance {
     const std::string& name() const { return name_; }
     RuntimeImpl& runtime() { return runtime_; }
     const std::shared_ptr<Core>& core() const;
+    const std::shared_ptr<ExecutorState>& executor() const;
 
   private:
     friend class RuntimeImpl;
@@ -121,12 +139,22 @@ class alignas(64) Instance {
     RuntimeImpl& runtime_;
     std::string name_;
     std::unique_ptr<Failure> failed_;  // its body threw: render the error boundary until Retry
+    ImGuiID parent_id_ = 0;  // the component it was last rendered inside (0: none), for inspectors
 };
 
 // The instance whose body is running on this thread, or nullptr.
 extern constinit thread_local Instance* t_current_instance;
 
 [[noreturn]] void throw_outside_component(const char* hook);
+
+// The runtime whose frame the calling thread is in (between NewFrame() and Render()), as its core
+// and frame number; a null core outside frames. For state read from any component of any runtime
+// (tasks): each runtime sees one value per frame.
+struct FrameRef {
+    std::shared_ptr<Core> core;
+    std::size_t frame = 0;
+};
+FrameRef current_frame();
 
 // The current instance; throws HookError naming `hook` when called outside a component.
 inline Instance& current_instance(const char* hook) {

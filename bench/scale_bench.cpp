@@ -1,0 +1,652 @@
+// Jobs at scale: P9 (10,000 components each with a ~1 ms CPU job), P10 (10,000 jobs that wait
+// 20 ms), P11 (all 10,000 re-run after a dependency change), P12 (CPU per run) and P13 (the
+// steady frame of 10,000 finished hooks). Baselines in the same run: a hand-written fixed pool of
+// one worker per core (a queue, a mutex, a condition variable, atomics per row), std::async per
+// row, and a std::thread per row.
+//
+// The UI loops of P9-P11 pace themselves like a display with vsync: a frame at most every 1/60 s;
+// the imhooks loop also sleeps in Runtime::wait while nothing changed. "worst frame" is the
+// longest frame (NewFrame to Render) from the first mount to the frame that shows every row
+// finished; "all finished" is the wall time to that frame.
+#include "support.h"
+
+#include <imhooks/imhooks.h>
+
+#include <benchmark/benchmark.h>
+
+#include <time.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace bench {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+int scale_rows() {
+    return size(10'000, 60);
+}
+
+std::chrono::nanoseconds process_cpu_time() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+// Samples the process's threads and resident memory every millisecond, sleeping in between.
+class Sampler {
+  public:
+    Sampler() : rss_start_(resident_kib()) {
+        thread_ = std::thread([this] {
+            while (running_.load()) {
+                peak_threads_ = std::max(peak_threads_.load(), thread_count() - 1);  // not us
+                peak_rss_ = std::max(peak_rss_.load(), resident_kib());
+                std::this_thread::sleep_for(1ms);
+            }
+        });
+    }
+    ~Sampler() { stop(); }
+    void stop() {
+        running_ = false;
+        if (thread_.joinable()) thread_.join();
+    }
+    int peak_threads() const { return peak_threads_.load(); }
+    double rss_growth_mib() const {
+        return static_cast<double>(std::max(0L, peak_rss_.load() - rss_start_)) / 1024.0;
+    }
+
+  private:
+    long rss_start_;
+    std::atomic<bool> running_{true};
+    std::atomic<int> peak_threads_{0};
+    std::atomic<long> peak_rss_{0};
+    std::thread thread_;
+};
+
+// What a UI loop measured.
+struct LoopFigures {
+    double first_frame_ms = 0;
+    double worst_frame_ms = 0;
+    double total_ms = 0;
+    int frames = 0;
+    bool finished = false;
+};
+
+// Renders frames of `ui` paced at 60 Hz until done() (checked after each frame) or `budget`.
+// `idle_wait(until)` may sleep longer while nothing changed (the imhooks loop: Runtime::wait).
+template <class Ui, class Done, class IdleWait>
+LoopFigures run_loop(const char* title, Ui& ui, Done&& done, IdleWait&& idle_wait,
+                     Clock::duration budget) {
+    LoopFigures figures;
+    const Clock::time_point start = Clock::now();
+    Clock::time_point next = start;
+    for (;;) {
+        const Clock::time_point before = Clock::now();
+        frame(title, ui);
+        const Clock::time_point after = Clock::now();
+        if (++figures.frames == 1)
+            figures.first_frame_ms =
+                std::chrono::duration<double, std::milli>(after - before).count();
+        figures.worst_frame_ms =
+            std::max(figures.worst_frame_ms,
+                     std::chrono::duration<double, std::milli>(after - before).count());
+        if (done()) {
+            figures.finished = true;
+            figures.total_ms = std::chrono::duration<double, std::milli>(after - start).count();
+            return figures;
+        }
+        if (after - start > budget) {
+            figures.total_ms = std::chrono::duration<double, std::milli>(after - start).count();
+            return figures;
+        }
+        next = std::max(next + Pacer::kPeriod, after);
+        std::this_thread::sleep_until(next);
+        idle_wait();
+    }
+}
+
+void put(benchmark::State& state, const LoopFigures& loop, const Sampler& sampler) {
+    state.counters["first_frame_ms"] = loop.first_frame_ms;
+    state.counters["worst_frame_ms"] = loop.worst_frame_ms;
+    state.counters["total_ms"] = loop.total_ms;
+    state.counters["frames"] = loop.frames;
+    state.counters["finished"] = loop.finished ? 1 : 0;
+    state.counters["peak_threads"] = sampler.peak_threads();
+    state.counters["rss_growth_mib"] = sampler.rss_growth_mib();
+}
+
+//----------------------------------------------------------------------------------------------
+// The hand-written code: a fixed pool, rows of atomics
+
+// A fixed pool of threads taking std::function tasks from one queue: what an ImGui tool writes
+// when it outgrows std::async.
+class HandPool {
+  public:
+    explicit HandPool(unsigned workers) {
+        for (unsigned i = 0; i < workers; ++i)
+            threads_.emplace_back([this] {
+                std::unique_lock lock(mutex_);
+                for (;;) {
+                    cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+                    if (queue_.empty()) return;
+                    std::function<void()> task = std::move(queue_.front());
+                    queue_.pop_front();
+                    lock.unlock();
+                    task();
+                    lock.lock();
+                }
+            });
+    }
+    ~HandPool() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+            queue_.clear();
+        }
+        cv_.notify_all();
+        for (std::thread& t : threads_) t.join();
+    }
+    void submit(std::function<void()> task) {
+        {
+            std::lock_guard lock(mutex_);
+            queue_.push_back(std::move(task));
+        }
+        cv_.notify_one();
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::deque<std::function<void()>> queue_;
+    bool stop_ = false;
+    std::vector<std::thread> threads_;
+};
+
+unsigned cores() {
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// One row's job, shared by the row and the task: 0 queued, 1 running, 2 finished.
+struct HandJob {
+    std::atomic<int> state{0};
+    std::atomic<bool> cancel{false};
+    std::atomic<int> value{0};
+};
+
+const char* hand_state(int s) {
+    static const char* const names[] = {"STARTING", "RUNNING", "FINISHED"};
+    return names[s];
+}
+
+// The rows of a hand-written UI: one job per row, polled every frame.
+struct HandRows {
+    std::vector<std::shared_ptr<HandJob>> jobs;
+    std::atomic<int> finished{0};
+
+    explicit HandRows(int n) : jobs(static_cast<std::size_t>(n)) {}
+    // The task for row i: work() then publish.
+    template <class Work>
+    std::function<void()> task(int i, Work work) {
+        auto job = jobs[static_cast<std::size_t>(i)];
+        return [this, job, i, work] {
+            if (job->cancel.load()) return;
+            job->state.store(1);
+            work();
+            if (job->cancel.load()) return;
+            job->value.store(i);
+            job->state.store(2);
+            finished.fetch_add(1);
+        };
+    }
+    void render() const {
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+            const HandJob& job = *jobs[i];
+            ImGui::PushID(static_cast<int>(i));
+            const int s = job.state.load(std::memory_order_relaxed);
+            ImGui::Text("row %d: %s %d", static_cast<int>(i), hand_state(s),
+                        s == 2 ? job.value.load(std::memory_order_relaxed) : -1);
+            ImGui::PopID();
+        }
+    }
+    void renew() {
+        for (auto& job : jobs) {
+            if (job) job->cancel.store(true);
+            job = std::make_shared<HandJob>();
+        }
+        finished.store(0);
+    }
+};
+
+void row_text(int i, const imhooks::Result<int>& r) {
+    ImGui::Text("row %d: %s %d", i, imhooks::to_string(r.state()), r.value() ? *r.value() : -1);
+}
+
+//----------------------------------------------------------------------------------------------
+// P9 / P10: N rows, one job each, all mounted at once
+
+enum class Work { Cpu1ms, Sleep20ms, Blocking20ms };
+
+void do_work(Work work) {
+    switch (work) {
+        case Work::Cpu1ms:
+            spin_for(1ms);
+            break;
+        case Work::Sleep20ms:
+            imhooks::sleep_for(20ms);  // outside imhooks: a plain sleep
+            break;
+        case Work::Blocking20ms:
+            imhooks::blocking([] { std::this_thread::sleep_for(20ms); });
+            break;
+    }
+}
+
+Clock::duration budget_for(Work work, bool slow_baseline) {
+    if (smoke()) return 30s;
+    if (work != Work::Cpu1ms && slow_baseline) return 3s;  // 10,000 x 20 ms on 2 workers: 100 s
+    return 120s;
+}
+
+void Scale_imhooks(benchmark::State& state, Work work) {
+    for (auto _ : state) {
+        Context context;
+        imhooks::Runtime runtime;
+        const int rows = scale_rows();
+        std::vector<imhooks::Result<int>> shown(static_cast<std::size_t>(rows));
+        int finished = 0;
+        auto ui = [&] {
+            finished = 0;
+            for (int i = 0; i < rows; ++i)
+                imhooks::component(i, [&, i] {
+                    imhooks::Result<int>& r = shown[static_cast<std::size_t>(i)];
+                    r = imhooks::use_thread([i, work] {
+                        do_work(work);
+                        return i;
+                    });
+                    finished += r.state() == imhooks::ResultState::Finished;
+                    row_text(i, r);
+                });
+        };
+        Sampler sampler;
+        const LoopFigures loop = run_loop(
+            "scale", ui, [&] { return finished == rows; },
+            [&] {
+                if (!runtime.needs_frame()) runtime.wait(1s);
+            },
+            budget_for(work, false));
+        sampler.stop();
+        put(state, loop, sampler);
+        const imhooks::ExecutorStats stats = runtime.executor().stats();
+        state.counters["executor_peak_threads"] = stats.peak_threads;
+    }
+}
+
+void Scale_pool(benchmark::State& state, Work work) {
+    for (auto _ : state) {
+        Context context;
+        const int rows = scale_rows();
+        Sampler sampler;
+        LoopFigures loop;
+        {
+            HandPool pool(cores());
+            HandRows hand(rows);
+            bool submitted = false;
+            auto ui = [&] {
+                if (!submitted) {
+                    hand.renew();
+                    for (int i = 0; i < rows; ++i)
+                        pool.submit(hand.task(i, [work] {
+                            if (work == Work::Cpu1ms)
+                                spin_for(1ms);
+                            else
+                                std::this_thread::sleep_for(20ms);
+                        }));
+                    submitted = true;
+                }
+                hand.render();
+            };
+            loop = run_loop(
+                "scale", ui, [&] { return hand.finished.load() == rows; }, [] {},
+                budget_for(work, true));
+            if (!loop.finished) {
+                // Cut short: what is left would take this long on the pool's workers.
+                state.counters["projected_ms"] =
+                    static_cast<double>(rows) * 20.0 / static_cast<double>(cores());
+                for (auto& job : hand.jobs) job->cancel.store(true);
+            }
+        }
+        sampler.stop();
+        put(state, loop, sampler);
+    }
+}
+
+// std::async per row, or a std::thread per row: the launch happens in the mount frame.
+void Scale_per_row(benchmark::State& state, Work work, bool async) {
+    for (auto _ : state) {
+        Context context;
+        const int rows = scale_rows();
+        Sampler sampler;
+        LoopFigures loop;
+        {
+            HandRows hand(rows);
+            std::vector<std::future<void>> futures;
+            std::vector<std::thread> threads;
+            bool launched = false;
+            auto ui = [&] {
+                if (!launched) {
+                    hand.renew();
+                    for (int i = 0; i < rows; ++i) {
+                        auto task = hand.task(i, [work] {
+                            if (work == Work::Cpu1ms)
+                                spin_for(1ms);
+                            else
+                                std::this_thread::sleep_for(20ms);
+                        });
+                        if (async)
+                            futures.push_back(std::async(std::launch::async, std::move(task)));
+                        else
+                            threads.emplace_back(std::move(task));
+                    }
+                    launched = true;
+                }
+                hand.render();
+            };
+            loop = run_loop(
+                "scale", ui, [&] { return hand.finished.load() == rows; }, [] {},
+                budget_for(work, false));
+            for (std::thread& t : threads) t.join();
+        }
+        sampler.stop();
+        put(state, loop, sampler);
+    }
+}
+
+//----------------------------------------------------------------------------------------------
+// P11: every row re-run after a dependency change
+
+void P11_imhooks(benchmark::State& state) {
+    for (auto _ : state) {
+        Context context;
+        imhooks::Runtime runtime;
+        const int rows = scale_rows();
+        int generation = 0;
+        int finished = 0;
+        auto ui = [&] {
+            finished = 0;
+            for (int i = 0; i < rows; ++i)
+                imhooks::component(i, [&, i] {
+                    const int g = generation;
+                    imhooks::Result<int> r = imhooks::use_thread(
+                        [i, g] {
+                            spin_for(100us);
+                            return i + g;
+                        },
+                        imhooks::deps(g));
+                    finished += r.state() == imhooks::ResultState::Finished && !r.stale();
+                    row_text(i, r);
+                });
+        };
+        auto idle = [&] {
+            if (!runtime.needs_frame()) runtime.wait(1s);
+        };
+        run_loop(
+            "p11", ui, [&] { return finished == rows; }, idle, 120s);
+        generation = 1;  // every row's dependency changes in the next frame
+        Sampler sampler;
+        const LoopFigures loop = run_loop(
+            "p11", ui, [&] { return finished == rows; }, idle, 120s);
+        sampler.stop();
+        put(state, loop, sampler);
+    }
+}
+
+void P11_pool(benchmark::State& state) {
+    for (auto _ : state) {
+        Context context;
+        const int rows = scale_rows();
+        HandPool pool(cores());
+        HandRows hand(rows);
+        int generation = 0;
+        int submitted_for = -1;
+        auto ui = [&] {
+            if (submitted_for != generation) {
+                hand.renew();  // cancels the old jobs
+                for (int i = 0; i < rows; ++i) pool.submit(hand.task(i, [] { spin_for(100us); }));
+                submitted_for = generation;
+            }
+            hand.render();
+        };
+        auto done = [&] { return hand.finished.load() == rows; };
+        run_loop(
+            "p11", ui, done, [] {}, 120s);
+        generation = 1;
+        Sampler sampler;
+        const LoopFigures loop = run_loop(
+            "p11", ui, done, [] {}, 120s);
+        sampler.stop();
+        put(state, loop, sampler);
+    }
+}
+
+//----------------------------------------------------------------------------------------------
+// P12: CPU per run, request -> job code -> result visible
+
+int p12_rows() {
+    return size(1'000, 20);
+}
+int p12_rounds() {
+    return size(20, 2);
+}
+
+// Rounds of `rows` runs of a trivial job; returns the process's CPU time per run, after taking
+// away the CPU of as many frames of the same UI with nothing running.
+template <class Round, class IdleFrame>
+double cpu_per_run_us(Round&& round, IdleFrame&& idle_frame, int runs) {
+    int frames = 0;
+    const auto before = process_cpu_time();
+    for (int r = 0; r < p12_rounds(); ++r) frames += round();
+    const auto with_runs = process_cpu_time() - before;
+    const auto idle_before = process_cpu_time();
+    for (int f = 0; f < frames; ++f) idle_frame();
+    const auto idle = process_cpu_time() - idle_before;
+    return std::chrono::duration<double, std::micro>(with_runs - idle).count() / runs;
+}
+
+void P12_imhooks(benchmark::State& state) {
+    for (auto _ : state) {
+        Context context;
+        imhooks::Runtime runtime;
+        const int rows = p12_rows();
+        std::vector<imhooks::Result<int>> shown(static_cast<std::size_t>(rows));
+        bool retry = false;
+        int finished = 0;
+        auto ui = [&] {
+            finished = 0;
+            for (int i = 0; i < rows; ++i)
+                imhooks::component(i, [&, i] {
+                    imhooks::Result<int>& r = shown[static_cast<std::size_t>(i)];
+                    r = imhooks::use_thread([i] { return i; });
+                    if (retry) r.retry();
+                    finished += r.state() == imhooks::ResultState::Finished;
+                    row_text(i, r);
+                });
+        };
+        frame_until(runtime, "p12", ui, [&] { return finished == rows; });
+        auto round = [&] {
+            retry = true;
+            frame("p12", ui);
+            retry = false;
+            int frames = 1;
+            while (finished != rows) {
+                runtime.wait(100ms);
+                frame("p12", ui);
+                ++frames;
+            }
+            return frames;
+        };
+        state.counters["cpu_per_run_us"] = cpu_per_run_us(
+            round, [&] { frame("p12", ui); }, rows * p12_rounds());
+    }
+}
+
+void P12_pool(benchmark::State& state) {
+    for (auto _ : state) {
+        Context context;
+        HandPool pool(cores());
+        const int rows = p12_rows();
+        HandRows hand(rows);
+        std::mutex mutex;
+        std::condition_variable changed;
+        bool submit = true;
+        auto ui = [&] {
+            if (submit) {
+                hand.renew();
+                for (int i = 0; i < rows; ++i) {
+                    auto job = hand.jobs[static_cast<std::size_t>(i)];
+                    pool.submit([&, job, i] {
+                        job->state.store(1);
+                        job->value.store(i);
+                        job->state.store(2);
+                        if (hand.finished.fetch_add(1) + 1 == rows) {
+                            std::lock_guard lock(mutex);
+                            changed.notify_all();  // wakes the UI, as a waker would
+                        }
+                    });
+                }
+                submit = false;
+            }
+            hand.render();
+        };
+        auto round = [&] {
+            submit = true;
+            frame("p12", ui);
+            int frames = 1;
+            std::unique_lock lock(mutex);
+            changed.wait(lock, [&] { return hand.finished.load() == rows; });
+            lock.unlock();
+            frame("p12", ui);
+            return frames + 1;
+        };
+        state.counters["cpu_per_run_us"] = cpu_per_run_us(
+            round, [&] { frame("p12", ui); }, rows * p12_rounds());
+    }
+}
+
+//----------------------------------------------------------------------------------------------
+// P13: the steady frame of 10,000 components whose jobs have finished
+
+void P13_paired(benchmark::State& state) {
+    const int rows = scale_rows();
+    Context hook_context;
+    imhooks::Runtime runtime(hook_context.get());
+    int finished = 0;
+    auto hook_ui = [&] {
+        finished = 0;
+        for (int i = 0; i < rows; ++i)
+            imhooks::component(i, [&, i] {
+                imhooks::Result<int> r = imhooks::use_thread([i] { return i; });
+                finished += r.state() == imhooks::ResultState::Finished;
+                row_text(i, r);
+            });
+    };
+    frame_until(runtime, "p13", hook_ui, [&] { return finished == rows; });
+
+    // By hand: each row's finished future's value kept in a hash map keyed by the row's ID.
+    Context hand_context;
+    struct HandRow {
+        std::future<int> future;
+        bool ready = false;
+        int value = 0;
+    };
+    std::unordered_map<ImGuiID, HandRow> hand_rows;
+    auto hand_ui = [&] {
+        for (int i = 0; i < rows; ++i) {
+            ImGui::PushID(i);
+            auto [it, inserted] = hand_rows.try_emplace(ImGui::GetID("row"));
+            HandRow& row = it->second;
+            if (inserted) {
+                std::promise<int> done;
+                done.set_value(i);
+                row.future = done.get_future();
+            }
+            if (!row.ready && row.future.wait_for(0s) == std::future_status::ready) {
+                row.value = row.future.get();
+                row.ready = true;
+            }
+            ImGui::Text("row %d: %s %d", i, row.ready ? "FINISHED" : "RUNNING",
+                        row.ready ? row.value : -1);
+            ImGui::PopID();
+        }
+    };
+    ImGui::SetCurrentContext(hand_context.get());
+    frame("p13", hand_ui);
+
+    const auto block = [](Context& context, auto& ui) {
+        ImGui::SetCurrentContext(context.get());
+        frame("p13", ui);
+        const auto before = thread_cpu_time();
+        for (int i = 0; i < 4; ++i) frame("p13", ui);
+        return micros(thread_cpu_time() - before) / 4;
+    };
+    std::vector<double> hook_us, hand_us, ratios;
+    bool hooks_first = true;
+    for (auto _ : state) {
+        double hook = 0, hand = 0;
+        if (hooks_first) {
+            hook = block(hook_context, hook_ui);
+            hand = block(hand_context, hand_ui);
+        } else {
+            hand = block(hand_context, hand_ui);
+            hook = block(hook_context, hook_ui);
+        }
+        hooks_first = !hooks_first;
+        hook_us.push_back(hook);
+        hand_us.push_back(hand);
+        ratios.push_back(hook / hand);
+    }
+    ImGui::SetCurrentContext(hook_context.get());
+    state.counters["components"] = rows;
+    state.counters["imhooks_us"] = percentile(hook_us, 50);
+    state.counters["hand_written_us"] = percentile(hand_us, 50);
+    state.counters["ratio"] = percentile(ratios, 50);
+}
+
+}  // namespace
+
+void register_scale_benchmarks() {
+    const auto once = [](benchmark::internal::Benchmark* b) {
+        b->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+    };
+    once(benchmark::RegisterBenchmark("P9_cpu/imhooks", Scale_imhooks, Work::Cpu1ms));
+    once(benchmark::RegisterBenchmark("P9_cpu/pool", Scale_pool, Work::Cpu1ms));
+    once(benchmark::RegisterBenchmark("P9_cpu/std_async", Scale_per_row, Work::Cpu1ms, true));
+    once(benchmark::RegisterBenchmark("P9_cpu/thread_per_job", Scale_per_row, Work::Cpu1ms, false));
+    once(
+        benchmark::RegisterBenchmark("P10_wait/imhooks_sleep_for", Scale_imhooks, Work::Sleep20ms));
+    once(benchmark::RegisterBenchmark("P10_wait/imhooks_blocking", Scale_imhooks,
+                                      Work::Blocking20ms));
+    once(benchmark::RegisterBenchmark("P10_wait/pool", Scale_pool, Work::Sleep20ms));
+    once(benchmark::RegisterBenchmark("P10_wait/std_async", Scale_per_row, Work::Sleep20ms, true));
+    once(benchmark::RegisterBenchmark("P10_wait/thread_per_job", Scale_per_row, Work::Sleep20ms,
+                                      false));
+    once(benchmark::RegisterBenchmark("P11_rerun/imhooks", P11_imhooks));
+    once(benchmark::RegisterBenchmark("P11_rerun/pool", P11_pool));
+    once(benchmark::RegisterBenchmark("P12_cpu_per_run/imhooks", P12_imhooks));
+    once(benchmark::RegisterBenchmark("P12_cpu_per_run/pool", P12_pool));
+    benchmark::RegisterBenchmark("P13_steady_frame/paired", P13_paired)
+        ->Iterations(size(20, 2))
+        ->Unit(benchmark::kMillisecond);
+}
+
+}  // namespace bench

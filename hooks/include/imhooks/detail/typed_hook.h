@@ -1,0 +1,142 @@
+// Internal: the typed half of a job's hook, shared by use_thread and Task: running a job of any of
+// the five forms, publishing its values, building snapshots. Not a public API.
+#pragma once
+
+#include <imhooks/detail/thread_hook.h>
+#include <imhooks/generator.h>
+#include <imhooks/job.h>
+#include <imhooks/result.h>
+
+#include <exception>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace imhooks::detail {
+
+template <class T>
+struct is_generator : std::false_type {};
+template <class T>
+struct is_generator<Generator<T>> : std::true_type {
+    using value_type = T;
+};
+
+// A job returning void shows std::monostate as its value when it finishes.
+template <class R>
+using returned_value_t = std::conditional_t<std::is_void_v<R>, std::monostate, std::decay_t<R>>;
+
+enum class JobForm { Plain, StopToken, Generator, GeneratorStopToken, JobRef, Invalid };
+
+template <class T>
+class TypedHook;
+
+// The run-time side of one run: publishes into its hook.
+template <class T>
+class TypedRun final : public RunContext {
+  public:
+    TypedRun(TypedHook<T>& hook, std::uint64_t generation, std::shared_ptr<RunSignal> signal,
+             bool intrusive)
+        : RunContext(std::move(signal), intrusive), hook_(hook), generation_(generation) {}
+    void publish_value(T&& value) { hook_.publish(generation_, signal(), std::move(value)); }
+    void publish_progress(float fraction, std::string_view text) override {
+        hook_.publish_progress(generation_, signal(), fraction, text);
+    }
+    static void publish(RunContext& run, T&& value) {
+        static_cast<TypedRun&>(run).publish_value(std::move(value));
+    }
+
+  private:
+    TypedHook<T>& hook_;
+    std::uint64_t generation_;
+};
+
+template <class T>
+class TypedJob : public ErasedJob {
+  public:
+    // Runs the job; a returned value goes to `returned` (a T, built on this thread, so that a
+    // throwing move or copy of the result ends the run in Error).
+    virtual void run(TypedRun<T>& run, std::shared_ptr<const void>& returned) const = 0;
+};
+
+// Calls `f` in the form `Form`, with `args` first (Task's arguments; none for use_thread).
+template <class T, JobForm Form, class F, class... Args>
+void invoke_job(F& f, TypedRun<T>& run, std::shared_ptr<const void>& returned, Args&... args) {
+    auto store = [&](auto&& call) {
+        if constexpr (std::is_void_v<decltype(call())>) {
+            call();
+            if constexpr (std::is_same_v<T, std::monostate>) returned = std::make_shared<const T>();
+        } else {
+            returned = std::make_shared<const T>(call());
+        }
+    };
+    if constexpr (Form == JobForm::Plain) {
+        store([&] { return f(args...); });
+    } else if constexpr (Form == JobForm::StopToken) {
+        store([&] { return f(args..., run.stop()); });
+    } else if constexpr (Form == JobForm::JobRef) {
+        Job<T> job(run, &TypedRun<T>::publish);
+        store([&] { return f(job, args...); });
+    } else {
+        auto generator = [&] {
+            if constexpr (Form == JobForm::Generator)
+                return f(args...);
+            else
+                return f(args..., run.stop());
+        }();
+        while (generator.next()) {
+            run.publish_value(std::move(generator.value()));
+            checkpoint();  // the generator is destroyed by the unwinding
+        }
+    }
+}
+
+template <class T>
+class TypedHook : public ThreadHookBase {
+  public:
+    using ThreadHookBase::ThreadHookBase;
+
+    // A partial result of the run `generation`. The value is built here, on the worker, before
+    // the lock is taken. Worker thread.
+    void publish(std::uint64_t generation, const RunSignal& signal, T&& value) {
+        publish_value(generation, signal, std::make_shared<const T>(std::move(value)));
+    }
+
+  protected:
+    End execute_job(const ErasedJob& job, std::uint64_t generation,
+                    const std::shared_ptr<RunSignal>& signal, bool intrusive,
+                    std::shared_ptr<const void>& returned, std::exception_ptr& error) override {
+        TypedRun<T> run(*this, generation, signal, intrusive);
+        struct Current {
+            RunContext* previous = t_current_run;
+            explicit Current(RunContext* run) { t_current_run = run; }
+            ~Current() { t_current_run = previous; }
+        } current(&run);
+        try {
+            static_cast<const TypedJob<T>&>(job).run(run, returned);
+            return End::Returned;
+        } catch (const Cancelled&) {
+            return End::Cancelled;
+        } catch (...) {
+            error = std::current_exception();
+            return End::Threw;
+        }
+    }
+
+    // Under mutex_: a snapshot of the pending state (`state` overrides the state shown).
+    std::shared_ptr<const Snapshot<T>> snapshot_locked(std::optional<ResultState> state) {
+        auto snapshot = std::make_shared<Snapshot<T>>();
+        snapshot->state = state.value_or(state_);
+        snapshot->value = std::static_pointer_cast<const T>(value_);
+        snapshot->error = error_;
+        snapshot->progress = progress_;
+        snapshot->progress_text = progress_text_;
+        snapshot->stale = value_ && value_generation_ != generation_;
+        snapshot->control = std::static_pointer_cast<ThreadControl>(
+            std::static_pointer_cast<ThreadHookBase>(shared_from_this()));
+        return snapshot;
+    }
+};
+
+}  // namespace imhooks::detail

@@ -1,0 +1,131 @@
+// Internal: the state of an Executor, shared by its handle, its threads, and the hooks and tasks
+// that submit work to it. Not a public API.
+#pragma once
+
+#include <imhooks/detail/unique_function.h>
+#include <imhooks/executor.h>
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace imhooks::detail {
+
+class ExecutorState;
+
+// Something an executor runs: a use_thread hook or a task with a run to execute. It is queued at
+// most once (submitting it again moves it to the front); the queue holds a reference to it.
+class Work {
+  public:
+    Work() = default;
+    virtual ~Work() = default;
+    Work(const Work&) = delete;
+    Work& operator=(const Work&) = delete;
+
+    // On an executor thread: executes the pending run, if there still is one. Holds a slot for
+    // the call unless the work was submitted as dedicated. Must not throw.
+    virtual void execute() noexcept = 0;
+    // The work was queued but will never execute: no thread could be started for it (`error`
+    // says why) or the executor shut down. Called without any executor lock held.
+    virtual void start_failed(std::exception_ptr error) noexcept = 0;
+
+  private:
+    friend class ExecutorState;
+    std::shared_ptr<Work> keep_;  // set while queued
+    Work* prev_ = nullptr;
+    Work* next_ = nullptr;
+    int priority_ = 0;
+    bool dedicated_ = false;
+    bool queued_ = false;
+};
+
+class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
+  public:
+    explicit ExecutorState(const ExecutorOptions& options);
+    ~ExecutorState();
+
+    // Queues `work` to run (or moves it to the front of its queue when it is queued already):
+    // newest first among works of one priority, higher priorities first. `dedicated`: it runs
+    // without taking a slot (a thread of its own, within max_threads). Returns false, queuing
+    // nothing, once the executor is shut down. Any thread; never runs user code.
+    bool submit(std::shared_ptr<Work> work, int priority, bool dedicated);
+    // Takes `work` out of the queue. True when it was queued. Any thread.
+    bool withdraw(Work& work);
+    // Runs `chore` on the executor's service thread (stop requests, destruction of finished jobs):
+    // user code that must not run on the calling thread or under a lock. After shutdown, and when
+    // the service thread cannot be started, the chore runs on the calling thread. Any thread.
+    void post_chore(UniqueFunction chore);
+
+    // Stops taking work: queued works get start_failed, idle threads exit; waits up to `timeout`
+    // for the threads that are not executing a run to exit. Any thread but the executor's own.
+    void shut_down(std::chrono::milliseconds timeout);
+
+    const ExecutorOptions& options() const { return options_; }
+    ExecutorStats stats() const;
+
+    // For BlockingScope: the calling thread's run gives up / takes back its slot.
+    void leave_slot();
+    void enter_slot();
+
+    // Test seam: the next `count` thread starts fail with EAGAIN, as when the process is out of
+    // threads. Any thread.
+    void fail_thread_starts_for_testing(int count);
+
+  private:
+    struct Queue {  // one priority level, newest at head
+        int priority = 0;
+        Work* head = nullptr;
+        Work* tail = nullptr;
+    };
+
+    void worker_main();
+    void service_main();
+
+    void push_locked(std::shared_ptr<Work> work, int priority, bool dedicated);
+    std::shared_ptr<Work> unlink_locked(Work& work);
+    std::shared_ptr<Work> pop_locked(bool dedicated);
+    bool can_take_locked() const;
+    // Wakes idle workers and asks for new threads so that every queued work that could start now
+    // has a thread. Returns true when the service thread must be started by the caller.
+    bool balance_locked();
+    bool wake_service_locked();
+    void start_service();
+    std::vector<std::shared_ptr<Work>> take_all_queued_locked();
+
+    ExecutorOptions options_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable work_cv_;     // idle workers
+    std::condition_variable resume_cv_;   // runs leaving a blocking scope, waiting for a slot
+    std::condition_variable service_cv_;  // the service thread
+    std::condition_variable exit_cv_;     // shut_down() waiting for threads to exit
+
+    std::vector<Queue> slot_queues_;       // by priority, highest first
+    std::vector<Queue> dedicated_queues_;  // by priority, highest first
+    std::size_t queued_slot_ = 0;
+    std::size_t queued_dedicated_ = 0;
+
+    std::size_t running_ = 0;   // runs holding a slot
+    std::size_t waiting_ = 0;   // runs executing without a slot (blocking scope, dedicated)
+    std::size_t resumers_ = 0;  // runs waiting to take a slot back
+    std::size_t workers_ = 0;   // worker threads alive or being started
+    std::size_t starting_ = 0;  // worker threads asked of the service thread, not yet started
+    std::size_t arriving_ = 0;  // worker threads started, not yet in their loop
+    std::size_t idle_ = 0;      // workers waiting for work
+    std::size_t wakeups_ = 0;   // idle workers notified that have not woken yet
+    bool service_alive_ = false;
+    bool closed_ = false;
+    std::deque<UniqueFunction> chores_;
+    int fail_starts_ = 0;
+
+    std::size_t peak_threads_ = 0;
+    std::size_t threads_started_ = 0;
+    std::size_t runs_started_ = 0;
+    std::size_t start_failures_ = 0;
+};
+
+}  // namespace imhooks::detail

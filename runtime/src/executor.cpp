@@ -1,0 +1,485 @@
+// The executor: a queue of works by priority (newest first), worker threads that take them while a
+// slot is free, and a service thread that starts workers and runs housekeeping chores.
+//
+// Accounting, all under mutex_:
+//   running_   runs holding one of the max_running slots
+//   waiting_   runs executing without a slot (inside a blocking scope, or dedicated)
+//   resumers_  runs leaving a blocking scope, waiting for a slot; they go before queued works
+//   workers_   worker threads alive, counting those the service thread is asked to start
+// A queued slot work can start when running_ + resumers_ < max_running; a dedicated one whenever
+// a thread is free. balance_locked() makes sure every work that can start has a thread: an idle
+// worker it wakes, or a new one it asks the service thread for, up to max_threads.
+#include <imhooks/detail/diagnostics.h>
+#include <imhooks/detail/executor_state.h>
+#include <imhooks/executor.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <thread>
+
+#if defined(__linux__)
+#include <pthread.h>
+#endif
+
+namespace imhooks {
+namespace detail {
+
+namespace {
+
+// The executor whose thread this is (a worker or the service thread), and whether the run this
+// worker executes holds a slot now.
+constinit thread_local ExecutorState* t_executor = nullptr;
+constinit thread_local bool t_holds_slot = false;
+
+void name_this_thread([[maybe_unused]] const char* name) {
+#if defined(__linux__)
+    pthread_setname_np(pthread_self(), name);
+#endif
+}
+
+std::exception_ptr start_error(const std::system_error& cause, std::size_t alive,
+                               std::size_t max_threads) {
+    return std::make_exception_ptr(std::system_error(
+        cause.code(), "imhooks: could not start a worker thread (" + std::to_string(alive) +
+                          " threads alive, max_threads " + std::to_string(max_threads) + ")"));
+}
+
+}  // namespace
+
+ExecutorState::ExecutorState(const ExecutorOptions& options) : options_(options) {
+    if (options_.max_running == 0)
+        options_.max_running = std::max(1u, std::thread::hardware_concurrency());
+}
+
+ExecutorState::~ExecutorState() = default;
+
+//----------------------------------------------------------------------------------------------
+// Queues
+
+void ExecutorState::push_locked(std::shared_ptr<Work> work, int priority, bool dedicated) {
+    std::vector<Queue>& queues = dedicated ? dedicated_queues_ : slot_queues_;
+    auto it = std::find_if(queues.begin(), queues.end(),
+                           [&](const Queue& q) { return q.priority <= priority; });
+    if (it == queues.end() || it->priority != priority) it = queues.insert(it, Queue{priority});
+    Work& w = *work;
+    w.keep_ = std::move(work);
+    w.priority_ = priority;
+    w.dedicated_ = dedicated;
+    w.queued_ = true;
+    w.prev_ = nullptr;
+    w.next_ = it->head;
+    if (it->head)
+        it->head->prev_ = &w;
+    else
+        it->tail = &w;
+    it->head = &w;
+    ++(dedicated ? queued_dedicated_ : queued_slot_);
+}
+
+std::shared_ptr<Work> ExecutorState::unlink_locked(Work& w) {
+    std::vector<Queue>& queues = w.dedicated_ ? dedicated_queues_ : slot_queues_;
+    auto it = std::find_if(queues.begin(), queues.end(),
+                           [&](const Queue& q) { return q.priority == w.priority_; });
+    if (w.prev_)
+        w.prev_->next_ = w.next_;
+    else
+        it->head = w.next_;
+    if (w.next_)
+        w.next_->prev_ = w.prev_;
+    else
+        it->tail = w.prev_;
+    if (!it->head) queues.erase(it);
+    w.prev_ = w.next_ = nullptr;
+    w.queued_ = false;
+    --(w.dedicated_ ? queued_dedicated_ : queued_slot_);
+    return std::move(w.keep_);
+}
+
+std::shared_ptr<Work> ExecutorState::pop_locked(bool dedicated) {
+    std::vector<Queue>& queues = dedicated ? dedicated_queues_ : slot_queues_;
+    return unlink_locked(*queues.front().head);
+}
+
+bool ExecutorState::can_take_locked() const {
+    return queued_dedicated_ > 0 ||
+           (queued_slot_ > 0 && running_ + resumers_ < options_.max_running);
+}
+
+std::vector<std::shared_ptr<Work>> ExecutorState::take_all_queued_locked() {
+    std::vector<std::shared_ptr<Work>> all;
+    all.reserve(queued_slot_ + queued_dedicated_);
+    while (!slot_queues_.empty()) all.push_back(pop_locked(false));
+    while (!dedicated_queues_.empty()) all.push_back(pop_locked(true));
+    return all;
+}
+
+//----------------------------------------------------------------------------------------------
+// Threads
+
+bool ExecutorState::balance_locked() {
+    if (closed_) return false;
+    const std::size_t max_running = options_.max_running;
+    const std::size_t free_slots =
+        max_running > running_ + resumers_ ? max_running - running_ - resumers_ : 0;
+    const std::size_t demand = std::min(queued_slot_, free_slots) + queued_dedicated_;
+    // Threads already on their way to the queue: idle workers woken for it, threads starting.
+    const std::size_t coming = wakeups_ + starting_ + arriving_;
+    if (demand <= coming) return false;
+    std::size_t need = demand - coming;
+    const std::size_t unclaimed = idle_ > wakeups_ ? idle_ - wakeups_ : 0;
+    const std::size_t wake = std::min(need, unclaimed);
+    for (std::size_t i = 0; i < wake; ++i) work_cv_.notify_one();
+    wakeups_ += wake;
+    need -= wake;
+    const std::size_t room = options_.max_threads > workers_ ? options_.max_threads - workers_ : 0;
+    const std::size_t add = std::min(need, room);
+    if (add == 0) return false;
+    starting_ += add;
+    workers_ += add;
+    return wake_service_locked();
+}
+
+bool ExecutorState::wake_service_locked() {
+    if (service_alive_) {
+        service_cv_.notify_one();
+        return false;
+    }
+    service_alive_ = true;
+    return true;  // the caller starts it once the lock is released
+}
+
+void ExecutorState::start_service() {
+    try {
+        {
+            std::lock_guard lock(mutex_);
+            if (fail_starts_ > 0) {
+                --fail_starts_;
+                throw std::system_error(EAGAIN, std::generic_category());
+            }
+        }
+        std::thread([self = shared_from_this()] { self->service_main(); }).detach();
+        std::lock_guard lock(mutex_);
+        ++threads_started_;
+        peak_threads_ = std::max(peak_threads_, workers_ - starting_ + 1);
+        return;
+    } catch (const std::system_error& cause) {
+        std::vector<std::shared_ptr<Work>> failed;
+        std::deque<UniqueFunction> chores;
+        std::exception_ptr error;
+        {
+            std::lock_guard lock(mutex_);
+            service_alive_ = false;
+            ++start_failures_;
+            workers_ -= starting_;
+            starting_ = 0;
+            // No thread can take the queued works unless a worker is still alive.
+            if (workers_ == 0) failed = take_all_queued_locked();
+            chores.swap(chores_);
+            error = start_error(cause, workers_, options_.max_threads);
+        }
+        for (auto& work : failed) work->start_failed(error);
+        failed.clear();
+        for (auto& chore : chores) {
+            try {
+                chore();
+            } catch (...) {
+                report_error("a stop request or a job's destructor threw",
+                             std::current_exception());
+            }
+        }
+    }
+}
+
+void ExecutorState::service_main() {
+    t_executor = this;
+    name_this_thread("imhooks-service");
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        if (starting_ > 0 && !closed_) {
+            --starting_;  // workers_ already counts it
+            ++arriving_;
+            bool failed_start = false;
+            std::exception_ptr error;
+            if (fail_starts_ > 0) {
+                --fail_starts_;
+                failed_start = true;
+                error = start_error(std::system_error(EAGAIN, std::generic_category()),
+                                    workers_ - 1, options_.max_threads);
+            } else {
+                lock.unlock();
+                try {
+                    std::thread([self = shared_from_this()] { self->worker_main(); }).detach();
+                } catch (const std::system_error& cause) {
+                    failed_start = true;
+                    error = start_error(cause, workers_ - 1, options_.max_threads);
+                }
+                lock.lock();
+            }
+            if (!failed_start) {
+                ++threads_started_;
+                peak_threads_ = std::max(peak_threads_, workers_ - starting_ + 1);
+                continue;
+            }
+            --arriving_;
+            --workers_;
+            ++start_failures_;
+            if (workers_ == 0) {
+                std::vector<std::shared_ptr<Work>> failed = take_all_queued_locked();
+                lock.unlock();
+                for (auto& work : failed) work->start_failed(error);
+                failed.clear();
+                lock.lock();
+            }
+            continue;
+        }
+        if (!chores_.empty()) {
+            UniqueFunction chore = std::move(chores_.front());
+            chores_.pop_front();
+            lock.unlock();
+            try {
+                chore();
+            } catch (...) {
+                report_error("a stop request or a job's destructor threw",
+                             std::current_exception());
+            }
+            chore = {};  // whatever it held is destroyed outside the lock too
+            lock.lock();
+            continue;
+        }
+        const bool nothing = workers_ == 0 && queued_slot_ + queued_dedicated_ == 0;
+        if (nothing && closed_) break;
+        if (nothing) {
+            // Linger a little, so a burst of chores does not start a thread each.
+            const bool more = service_cv_.wait_for(lock, options_.idle_timeout, [&] {
+                return starting_ > 0 || !chores_.empty() || closed_ || workers_ > 0;
+            });
+            if (!more) break;
+            continue;
+        }
+        service_cv_.wait(lock, [&] {
+            return (starting_ > 0 && !closed_) || !chores_.empty() ||
+                   (workers_ == 0 && queued_slot_ + queued_dedicated_ == 0);
+        });
+    }
+    service_alive_ = false;
+    exit_cv_.notify_all();
+    t_executor = nullptr;
+}
+
+void ExecutorState::worker_main() {
+    t_executor = this;
+    name_this_thread("imhooks-worker");
+    std::unique_lock lock(mutex_);
+    --arriving_;
+    for (;;) {
+        if (!closed_ && can_take_locked()) {
+            bool dedicated = queued_dedicated_ > 0;
+            if (dedicated && queued_slot_ > 0 && running_ + resumers_ < options_.max_running)
+                dedicated = dedicated_queues_.front().priority >= slot_queues_.front().priority;
+            std::shared_ptr<Work> work = pop_locked(dedicated);
+            ++(dedicated ? waiting_ : running_);
+            ++runs_started_;
+            t_holds_slot = !dedicated;
+            lock.unlock();
+            work->execute();
+            work.reset();  // may be the last reference: destroyed outside the lock
+            lock.lock();
+            --(dedicated ? waiting_ : running_);
+            t_holds_slot = false;
+            if (!dedicated && resumers_ > 0) resume_cv_.notify_one();
+            continue;
+        }
+        if (closed_) break;
+        ++idle_;
+        const bool woken = work_cv_.wait_for(lock, options_.idle_timeout,
+                                             [&] { return closed_ || can_take_locked(); });
+        --idle_;
+        if (wakeups_ > 0) --wakeups_;
+        if (!woken) break;
+    }
+    --workers_;
+    exit_cv_.notify_all();
+    if (workers_ == 0) service_cv_.notify_one();
+    t_executor = nullptr;
+}
+
+void ExecutorState::leave_slot() {
+    bool start;
+    {
+        std::lock_guard lock(mutex_);
+        --running_;
+        ++waiting_;
+        if (resumers_ > 0) resume_cv_.notify_one();
+        start = balance_locked();
+    }
+    if (start) start_service();
+}
+
+void ExecutorState::enter_slot() {
+    std::unique_lock lock(mutex_);
+    --waiting_;
+    if (closed_ || running_ + resumers_ < options_.max_running) {
+        ++running_;
+        return;
+    }
+    ++resumers_;
+    resume_cv_.wait(lock, [&] { return closed_ || running_ < options_.max_running; });
+    --resumers_;
+    ++running_;
+}
+
+//----------------------------------------------------------------------------------------------
+// Submitting
+
+bool ExecutorState::submit(std::shared_ptr<Work> work, int priority, bool dedicated) {
+    bool start;
+    {
+        std::lock_guard lock(mutex_);
+        if (closed_) return false;
+        Work& w = *work;
+        if (w.queued_) {
+            std::shared_ptr<Work> kept = unlink_locked(w);
+            push_locked(std::move(kept), priority, dedicated);
+        } else {
+            push_locked(std::move(work), priority, dedicated);
+        }
+        start = balance_locked();
+    }
+    if (start) start_service();
+    return true;
+}
+
+bool ExecutorState::withdraw(Work& work) {
+    std::shared_ptr<Work> kept;
+    {
+        std::lock_guard lock(mutex_);
+        if (!work.queued_) return false;
+        kept = unlink_locked(work);
+    }
+    return true;  // `kept` is released outside the lock
+}
+
+void ExecutorState::post_chore(UniqueFunction chore) {
+    bool start = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (!closed_ || service_alive_) {
+            chores_.push_back(std::move(chore));
+            start = wake_service_locked();
+        }
+    }
+    if (chore) {  // shut down with no service thread left: run it here
+        try {
+            chore();
+        } catch (...) {
+            report_error("a stop request or a job's destructor threw", std::current_exception());
+        }
+        return;
+    }
+    if (start) start_service();
+}
+
+void ExecutorState::shut_down(std::chrono::milliseconds timeout) {
+    std::vector<std::shared_ptr<Work>> failed;
+    {
+        std::lock_guard lock(mutex_);
+        if (!closed_) {
+            closed_ = true;
+            failed = take_all_queued_locked();
+            workers_ -= starting_;
+            starting_ = 0;
+        }
+        work_cv_.notify_all();
+        resume_cv_.notify_all();
+        service_cv_.notify_all();
+    }
+    if (!failed.empty()) {
+        const auto error =
+            std::make_exception_ptr(std::runtime_error("imhooks: the executor was shut down"));
+        for (auto& work : failed) work->start_failed(error);
+        failed.clear();
+    }
+    if (t_executor == this) return;  // never wait for ourselves
+    std::unique_lock lock(mutex_);
+    exit_cv_.wait_for(lock, timeout, [&] {
+        const std::size_t busy = running_ + waiting_ + resumers_;
+        return workers_ <= busy && (workers_ > 0 || !service_alive_);
+    });
+}
+
+ExecutorStats ExecutorState::stats() const {
+    std::lock_guard lock(mutex_);
+    ExecutorStats stats;
+    stats.running = running_;
+    stats.waiting = waiting_ + resumers_;
+    stats.queued = queued_slot_ + queued_dedicated_;
+    stats.threads = (workers_ - starting_) + (service_alive_ ? 1 : 0);
+    stats.idle_threads = idle_;
+    stats.peak_threads = peak_threads_;
+    stats.threads_started = threads_started_;
+    stats.runs_started = runs_started_;
+    stats.start_failures = start_failures_;
+    stats.housekeeping = chores_.size();
+    stats.max_running = options_.max_running;
+    stats.max_threads = options_.max_threads;
+    return stats;
+}
+
+void ExecutorState::fail_thread_starts_for_testing(int count) {
+    std::lock_guard lock(mutex_);
+    fail_starts_ = count;
+}
+
+//----------------------------------------------------------------------------------------------
+// Blocking scopes
+
+BlockingScope::BlockingScope() {
+    if (t_executor && t_holds_slot) {
+        state_ = t_executor;
+        t_holds_slot = false;
+        state_->leave_slot();
+    }
+}
+
+BlockingScope::~BlockingScope() {
+    if (state_) {
+        state_->enter_slot();
+        t_holds_slot = true;
+    }
+}
+
+}  // namespace detail
+
+//----------------------------------------------------------------------------------------------
+// Executor
+
+Executor::Executor(ExecutorOptions options) {
+    if (options.max_threads == 0)
+        throw std::invalid_argument("imhooks::Executor: ExecutorOptions::max_threads must be >= 1");
+    if (options.idle_timeout.count() < 0)
+        throw std::invalid_argument(
+            "imhooks::Executor: ExecutorOptions::idle_timeout must be >= 0");
+    state_ = std::make_shared<detail::ExecutorState>(options);
+}
+
+Executor::~Executor() {
+    state_->shut_down(std::chrono::seconds(2));
+}
+
+std::shared_ptr<Executor> shared_executor() {
+    static const std::shared_ptr<Executor> executor = std::make_shared<Executor>();
+    return executor;
+}
+
+const ExecutorOptions& Executor::options() const {
+    return state_->options();
+}
+
+ExecutorStats Executor::stats() const {
+    return state_->stats();
+}
+
+}  // namespace imhooks

@@ -1,0 +1,480 @@
+// The executor: its bound on running jobs, its elastic threads for waiting jobs, its queue order,
+// the runs that leave the queue without running, and its threads' lifetime.
+#include "support.h"
+
+#include <imhooks/detail/executor_state.h>
+#include <imhooks/headless.h>
+#include <imhooks/imhooks.h>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <vector>
+
+using namespace imhooks;
+using namespace std::chrono_literals;
+using imhooks::test::Event;
+using imhooks::test::eventually;
+
+namespace {
+
+std::shared_ptr<Executor> executor_with(std::size_t max_running, std::size_t max_threads = 256,
+                                        std::chrono::milliseconds idle_timeout = 5s) {
+    return std::make_shared<Executor>(ExecutorOptions{max_running, max_threads, idle_timeout});
+}
+
+RuntimeOptions runtime_on(std::shared_ptr<Executor> executor) {
+    RuntimeOptions options;
+    options.executor = std::move(executor);
+    return options;
+}
+
+// A job that holds its slot (it waits without telling the executor) until released.
+struct Gate {
+    Event entered;
+    Event release;
+    std::atomic<int> runs{0};
+
+    auto job() {
+        return [this] {
+            ++runs;
+            entered.set();
+            release.wait();
+            return 1;
+        };
+    }
+};
+
+// N components, each with one use_thread hook; `job(i)` makes the job of component i.
+template <class MakeJob>
+struct Rows {
+    MakeJob make_job;
+    std::vector<Result<int>> shown;
+    int count;
+    ThreadOptions options{};
+
+    Rows(int n, MakeJob make) : make_job(std::move(make)), shown(n), count(n) {}
+    Headless::Body body() {
+        return [this] {
+            for (int i = 0; i < count; ++i)
+                component(i, [&, i] { shown[i] = use_thread(make_job(i), options); });
+        };
+    }
+    int in(ResultState state) const {
+        int n = 0;
+        for (const auto& result : shown) n += result.state() == state;
+        return n;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("at most max_running jobs execute job code at once; the others wait in the queue") {
+    auto executor = executor_with(2);
+    Headless ui({1024, 768}, runtime_on(executor));
+    std::vector<Gate> gates(6);
+    std::atomic<int> inside{0}, most_inside{0};
+    auto make = [&](int i) {
+        return [&, i] {
+            const int now = ++inside;
+            int seen = most_inside.load();
+            while (now > seen && !most_inside.compare_exchange_weak(seen, now)) {
+            }
+            gates[i].entered.set();
+            gates[i].release.wait();
+            --inside;
+            return i;
+        };
+    };
+    Rows rows(6, make);
+    auto entered = [&] {
+        int n = 0;
+        for (auto& gate : gates) n += gate.entered.is_set();
+        return n;
+    };
+    REQUIRE(ui.frame_until(rows.body(),
+                           [&] { return entered() == 2 && rows.in(ResultState::Starting) == 4; }));
+    const ExecutorStats stats = executor->stats();
+    CHECK(stats.running == 2);
+    CHECK(stats.queued == 4);
+    for (auto& gate : gates) gate.release.set();
+    REQUIRE(ui.frame_until(rows.body(), [&] { return rows.in(ResultState::Finished) == 6; }));
+    CHECK(most_inside == 2);
+}
+
+TEST_CASE("a job sleeping in sleep_for gives its slot to a queued job") {
+    auto executor = executor_with(1);
+    Headless ui({1024, 768}, runtime_on(executor));
+    Event sleeping;
+    Result<int> sleeper, other;
+    bool second = false;  // mounted once the first job sleeps
+    auto body = [&] {
+        component("sleeper", [&] {
+            sleeper = use_thread([&] {
+                sleeping.set();
+                sleep_for(1h);  // until cancelled
+                return 0;
+            });
+        });
+        if (second) component("other", [&] { other = use_thread([] { return 1; }); });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return sleeping.is_set(); }));
+    second = true;
+    // With one slot, the second job can only run because the sleeper gave its slot away.
+    REQUIRE(ui.frame_until(body, [&] { return other.state() == ResultState::Finished; }));
+    CHECK(sleeper.state() == ResultState::Running);
+    sleeper.cancel();
+    REQUIRE(ui.frame_until(body, [&] { return sleeper.state() == ResultState::Cancelled; }));
+}
+
+TEST_CASE("blocking(fn) gives the slot to a queued job and takes it back when fn returns") {
+    auto executor = executor_with(1);
+    Headless ui({1024, 768}, runtime_on(executor));
+    Event in_call, release;
+    Result<int> caller, other;
+    bool second = false;  // mounted once the first job is inside its blocking call
+    auto body = [&] {
+        component("caller", [&] {
+            caller = use_thread([&] {
+                return blocking([&] {
+                    in_call.set();
+                    release.wait();
+                    return 7;
+                });
+            });
+        });
+        if (second) component("other", [&] { other = use_thread([] { return 1; }); });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return in_call.is_set(); }));
+    second = true;
+    REQUIRE(ui.frame_until(body, [&] { return other.state() == ResultState::Finished; }));
+    CHECK(caller.state() == ResultState::Running);
+    // The caller holds no slot while it blocks (the other job's worker lets go of its slot just
+    // after its result is published).
+    CHECK(eventually([&] { return executor->stats().running == 0; }));
+    CHECK(executor->stats().waiting == 1);
+    release.set();
+    REQUIRE(ui.frame_until(body, [&] { return caller.state() == ResultState::Finished; }));
+    CHECK(*caller.value() == 7);
+}
+
+TEST_CASE("blocking(fn) outside a job just calls fn") {
+    CHECK(blocking([] { return 42; }) == 42);
+}
+
+TEST_CASE("waiting jobs never take more than max_threads threads; the rest stay queued") {
+    auto executor = executor_with(1, 2);
+    Headless ui({1024, 768}, runtime_on(executor));
+    std::atomic<int> sleeping{0};
+    auto make = [&](int i) {
+        return [&, i] {
+            ++sleeping;
+            sleep_for(1h);  // until cancelled
+            return i;
+        };
+    };
+    Rows rows(4, make);
+    REQUIRE(ui.frame_until(rows.body(), [&] { return sleeping == 2; }));
+    // Two threads are taken by sleeping jobs; the two other jobs have no thread.
+    ui.frames(3, rows.body());
+    CHECK(rows.in(ResultState::Starting) == 2);
+    CHECK(sleeping == 2);
+    const ExecutorStats stats = executor->stats();
+    CHECK(stats.queued == 2);
+    CHECK(stats.threads - 1 <= 2);  // workers, besides the service thread
+    // The queued ones first: a sleeper cancelled first would free a thread for one of them.
+    for (auto& result : rows.shown)
+        if (result.state() == ResultState::Starting) result.cancel();
+    for (auto& result : rows.shown) result.cancel();
+    REQUIRE(ui.frame_until(rows.body(), [&] { return rows.in(ResultState::Cancelled) == 4; }));
+    CHECK(sleeping == 2);  // the queued ones never ran
+}
+
+TEST_CASE("queued jobs start newest first") {
+    auto executor = executor_with(1);
+    Headless ui({1024, 768}, runtime_on(executor));
+    Gate blocker;
+    std::mutex mutex;
+    std::vector<int> started;
+    int mounted = 0;  // components 1..mounted are rendered; component 0 holds the slot
+    auto body = [&] {
+        component("blocker", [&] { use_thread(blocker.job()); });
+        for (int i = 1; i <= mounted; ++i)
+            component(i, [&, i] {
+                use_thread([&, i] {
+                    std::lock_guard lock(mutex);
+                    started.push_back(i);
+                    return i;
+                });
+            });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return blocker.entered.is_set(); }));
+    for (mounted = 1; mounted <= 3; ++mounted) ui.frames(2, body);  // one request per frame
+    mounted = 3;
+    CHECK(executor->stats().queued == 3);
+    blocker.release.set();
+    REQUIRE(ui.frame_until(body, [&] {
+        std::lock_guard lock(mutex);
+        return started.size() == 3;
+    }));
+    CHECK(started == std::vector<int>{3, 2, 1});
+}
+
+TEST_CASE("a queued job of higher priority starts before newer jobs of lower priority") {
+    auto executor = executor_with(1);
+    Headless ui({1024, 768}, runtime_on(executor));
+    Gate blocker;
+    std::mutex mutex;
+    std::vector<std::string> started;
+    int mounted = 0;
+    auto record = [&](const char* name) {
+        return [&, name] {
+            std::lock_guard lock(mutex);
+            started.push_back(name);
+            return 0;
+        };
+    };
+    auto body = [&] {
+        component("blocker", [&] { use_thread(blocker.job()); });
+        if (mounted >= 1)
+            component("urgent",
+                      [&] { use_thread(record("urgent"), ThreadOptions{.priority = 1}); });
+        if (mounted >= 2) component("newer", [&] { use_thread(record("newer")); });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return blocker.entered.is_set(); }));
+    mounted = 1;
+    ui.frames(2, body);
+    mounted = 2;
+    ui.frames(2, body);
+    blocker.release.set();
+    REQUIRE(ui.frame_until(body, [&] {
+        std::lock_guard lock(mutex);
+        return started.size() == 2;
+    }));
+    CHECK(started == std::vector<std::string>{"urgent", "newer"});
+}
+
+TEST_CASE("a job cancelled while queued leaves the queue without running") {
+    auto executor = executor_with(1);
+    Headless ui({1024, 768}, runtime_on(executor));
+    Gate blocker;
+    std::atomic<int> runs{0};
+    Result<int> queued;
+    bool others = false;  // mounted once the blocker holds the slot (newer jobs go first)
+    auto body = [&] {
+        component("blocker", [&] { use_thread(blocker.job()); });
+        if (others) component("queued", [&] { queued = use_thread([&] { return ++runs; }); });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return blocker.entered.is_set(); }));
+    others = true;
+    REQUIRE(ui.frame_until(body, [&] {
+        return queued.state() == ResultState::Starting && executor->stats().queued == 1;
+    }));
+    queued.cancel();
+    CHECK(executor->stats().queued == 0);
+    ui.frame(body);
+    CHECK(queued.state() == ResultState::Cancelled);
+    blocker.release.set();
+    REQUIRE(ui.frame_until(body, [&] { return ui.runtime().stats().active_work == 0; }));
+    CHECK(runs == 0);
+    CHECK(queued.state() == ResultState::Cancelled);
+}
+
+TEST_CASE("a job superseded while queued runs once, with the newest dependencies") {
+    auto executor = executor_with(1);
+    Headless ui({1024, 768}, runtime_on(executor));
+    Gate blocker;
+    std::mutex mutex;
+    std::vector<int> ran_with;
+    int dep = 0;
+    Result<int> queued;
+    bool others = false;
+    auto body = [&] {
+        component("blocker", [&] { use_thread(blocker.job()); });
+        if (others)
+            component("queued", [&] {
+                queued = use_thread(
+                    [&, d = dep] {
+                        std::lock_guard lock(mutex);
+                        ran_with.push_back(d);
+                        return d;
+                    },
+                    deps(dep));
+            });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return blocker.entered.is_set(); }));
+    others = true;
+    ui.frames(2, body);
+    REQUIRE(queued.state() == ResultState::Starting);
+    for (dep = 1; dep <= 3; ++dep) {
+        ui.frame(body);
+        CHECK(queued.state() == ResultState::Starting);
+    }
+    dep = 3;
+    queued.retry();
+    blocker.release.set();
+    REQUIRE(ui.frame_until(body, [&] { return queued.state() == ResultState::Finished; }));
+    CHECK(ran_with == std::vector<int>{3});
+    CHECK(*queued.value() == 3);
+}
+
+TEST_CASE("a component unmounted while its job is queued never runs the job") {
+    auto executor = executor_with(1);
+    Headless ui({1024, 768}, runtime_on(executor));
+    Gate blocker;
+    std::atomic<int> runs{0};
+    bool mounted = false;
+    auto body = [&] {
+        component("blocker", [&] { use_thread(blocker.job()); });
+        if (mounted) component("queued", [&] { use_thread([&] { return ++runs; }); });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return blocker.entered.is_set(); }));
+    mounted = true;
+    REQUIRE(ui.frame_until(body, [&] { return executor->stats().queued == 1; }));
+    mounted = false;
+    ui.frame(body);
+    CHECK(executor->stats().queued == 0);
+    blocker.release.set();
+    REQUIRE(ui.frame_until(body, [&] { return ui.runtime().stats().active_work == 0; }));
+    CHECK(runs == 0);
+}
+
+TEST_CASE("a dedicated-thread job takes no slot: it runs while every slot is taken") {
+    auto executor = executor_with(1);
+    Headless ui({1024, 768}, runtime_on(executor));
+    Gate blocker;
+    Result<int> dedicated;
+    auto body = [&] {
+        component("blocker", [&] { use_thread(blocker.job()); });
+        component("dedicated", [&] {
+            dedicated = use_thread([] { return 5; }, ThreadOptions{.dedicated_thread = true});
+        });
+    };
+    REQUIRE(ui.frame_until(body, [&] {
+        return blocker.entered.is_set() && dedicated.state() == ResultState::Finished;
+    }));
+    CHECK(!blocker.release.is_set());
+    CHECK(executor->stats().running == 1);
+    blocker.release.set();
+}
+
+TEST_CASE("ThreadOptions::executor runs the hook's jobs on that executor") {
+    auto own = executor_with(1);
+    Headless ui;
+    Result<int> shown;
+    auto body = [&] {
+        component("c",
+                  [&] { shown = use_thread([] { return 1; }, ThreadOptions{.executor = own}); });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+    CHECK(own->stats().runs_started >= 1);
+    CHECK(ui.runtime().executor().stats().runs_started == 0);
+}
+
+TEST_CASE("two runtimes sharing an executor share its bound") {
+    auto shared = executor_with(1);
+    Gate first, second;
+    Result<int> a, b;
+    Headless ui_a({640, 480}, runtime_on(shared));
+    Headless ui_b({640, 480}, runtime_on(shared));
+    auto body_a = [&] { component("a", [&] { a = use_thread(first.job()); }); };
+    auto body_b = [&] { component("b", [&] { b = use_thread(second.job()); }); };
+    ui_a.frames(2, body_a);
+    ui_b.frames(2, body_b);
+    REQUIRE(eventually([&] { return first.entered.is_set() || second.entered.is_set(); }));
+    ui_a.frame(body_a);
+    ui_b.frame(body_b);
+    // One of the two holds the only slot; the other is queued.
+    CHECK(shared->stats().running == 1);
+    CHECK(shared->stats().queued == 1);
+    first.release.set();
+    second.release.set();
+    REQUIRE(ui_a.frame_until(body_a, [&] { return a.state() == ResultState::Finished; }));
+    REQUIRE(ui_b.frame_until(body_b, [&] { return b.state() == ResultState::Finished; }));
+}
+
+TEST_CASE("threads are reused: many short jobs in a row start few threads") {
+    auto executor = executor_with(2);
+    Headless ui({1024, 768}, runtime_on(executor));
+    Rows rows(50, [](int i) { return [i] { return i; }; });
+    REQUIRE(ui.frame_until(rows.body(), [&] { return rows.in(ResultState::Finished) == 50; }));
+    for (auto& result : rows.shown) result.retry();
+    REQUIRE(ui.frame_until(rows.body(), [&] { return rows.in(ResultState::Finished) == 50; }));
+    // Two workers (one per slot) and the service thread; a worker that idles briefly between
+    // bursts may be replaced once.
+    CHECK(executor->stats().threads_started <= 5);
+    CHECK(executor->stats().runs_started >= 100);
+}
+
+TEST_CASE("no executor thread is alive once the idle timeout passed after the last job") {
+    const std::size_t before = test::thread_count();
+    auto executor = executor_with(2, 256, 20ms);
+    {
+        Headless ui({1024, 768}, runtime_on(executor));
+        Rows rows(4, [](int i) { return [i] { return i; }; });
+        REQUIRE(ui.frame_until(rows.body(), [&] { return rows.in(ResultState::Finished) == 4; }));
+        CHECK(executor->stats().threads >= 1);
+        REQUIRE(eventually([&] { return executor->stats().threads == 0; }));
+    }
+    CHECK(test::thread_count_drops_below(before + 1));
+}
+
+TEST_CASE("destroying the Runtime shuts down its own executor's threads") {
+    const std::size_t before = test::thread_count();
+    {
+        Headless ui;
+        Rows rows(4, [](int i) { return [i] { return i; }; });
+        REQUIRE(ui.frame_until(rows.body(), [&] { return rows.in(ResultState::Finished) == 4; }));
+        CHECK(ui.runtime().executor().stats().threads >= 1);
+    }
+    CHECK(test::thread_count_drops_below(before + 1));
+}
+
+TEST_CASE("a thread that cannot be started ends the run in Error saying so, and retry works") {
+    auto executor = executor_with(1);
+    executor->state()->fail_thread_starts_for_testing(1);
+    Headless ui({1024, 768}, runtime_on(executor));
+    Result<int> shown;
+    auto body = [&] { component("c", [&] { shown = use_thread([] { return 3; }); }); };
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Error; }));
+    CHECK_THAT(shown.error_message(), Catch::Contains("could not start a worker thread") &&
+                                          Catch::Contains("Resource temporarily unavailable"));
+    shown.retry();
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+    CHECK(*shown.value() == 3);
+    CHECK(executor->stats().start_failures == 1);
+}
+
+TEST_CASE("the Runtime's destructor ends queued jobs without running them") {
+    auto executor = executor_with(1);
+    Gate blocker;
+    std::atomic<int> runs{0};
+    {
+        RuntimeOptions options = runtime_on(executor);
+        options.shutdown_timeout = 20ms;  // the blocker ignores its stop: leave it running
+        Headless ui({1024, 768}, options);
+        bool others = false;
+        auto body = [&] {
+            component("blocker", [&] { use_thread(blocker.job()); });
+            if (others)
+                for (int i = 0; i < 5; ++i)
+                    component(i, [&] { use_thread([&] { return ++runs; }); });
+        };
+        REQUIRE(ui.frame_until(body, [&] { return blocker.entered.is_set(); }));
+        others = true;
+        REQUIRE(ui.frame_until(body, [&] { return executor->stats().queued == 5; }));
+    }
+    CHECK(executor->stats().queued == 0);
+    blocker.release.set();  // its slot frees up: nothing queued may take it
+    REQUIRE(eventually([&] { return executor->stats().running == 0; }));
+    CHECK(runs == 0);
+}
+
+TEST_CASE("Executor options are checked: max_threads 0 and a negative idle timeout are named") {
+    CHECK_THROWS_WITH(Executor(ExecutorOptions{.max_threads = 0}), Catch::Contains("max_threads"));
+    CHECK_THROWS_WITH(Executor(ExecutorOptions{.idle_timeout = -1ms}),
+                      Catch::Contains("idle_timeout"));
+    CHECK(Executor(ExecutorOptions{}).options().max_running >= 1);
+}
