@@ -349,8 +349,10 @@ TEST_CASE("a closed window unmounts its components") {
 }
 
 TEST_CASE("the grace period keeps state across a short absence, then unmounts") {
+    auto clock = std::make_shared<ManualClock>();
     RuntimeOptions options;
     options.unmount_grace = 200ms;
+    options.clock = clock;
     Headless ui({800, 600}, options);
     bool show = true;
     int seen = -1;
@@ -361,6 +363,8 @@ TEST_CASE("the grace period keeps state across a short absence, then unmounts") 
     REQUIRE(seen == 2);
     show = false;
     ui.frame(body);
+    clock->advance(150ms);
+    ui.frame(body);
     CHECK(ui.runtime().stats().mounted == 1);  // within the grace period
     show = true;
     ui.frame(body);
@@ -370,6 +374,10 @@ TEST_CASE("the grace period keeps state across a short absence, then unmounts") 
     // The runtime asks for a frame at the end of the grace period, so the unmount happens even in
     // an app that renders only on demand.
     REQUIRE(ui.runtime().next_timed_frame().has_value());
+    clock->advance(199ms);
+    ui.frame(body);
+    CHECK(ui.runtime().stats().mounted == 1);
+    clock->advance(1ms);
     CHECK(ui.runtime().wait(5s));
     ui.frame(body);
     CHECK(ui.runtime().stats().mounted == 0);
