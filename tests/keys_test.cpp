@@ -205,3 +205,33 @@ TEST_CASE("keys with the same text after ### are one instance whose label may ch
               component("A###doc2", counter);
           }).empty());
 }
+
+TEST_CASE("release_component releases the instance of its own key, not one whose ID collides") {
+    Headless ui;
+    const auto [a, b] = colliding_strings(component_seed(ui));
+    INFO("keys \"" << a << "\" and \"" << b << "\"");
+    const ComponentOptions kept{.unmount_grace = ComponentOptions::forever};
+    bool show = true;
+    bool release_b = false;
+    bool released = false;
+    auto body = [&, a = a, b = b] {
+        if (show) {
+            component(
+                a, [] { use_state(0); }, kept);
+            component(
+                b, [] { use_state(0); }, kept);
+        }
+        if (release_b) released = release_component(b);
+    };
+    ui.frame(body);
+    REQUIRE(ui.runtime().stats().mounted == 2);
+    show = false;
+    release_b = true;
+    ui.frame(body);
+    CHECK(released);
+    // Only b lost its keeping; a, kept forever, stays.
+    CHECK(ui.runtime().stats().mounted == 1);
+    bool a_mounted = false;
+    ui.runtime().for_each_component([&](const ComponentInfo& info) { a_mounted = info.name == a; });
+    CHECK(a_mounted);
+}
