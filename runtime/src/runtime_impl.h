@@ -46,6 +46,7 @@ class RuntimeImpl {
         return t_frame_runtime && t_frame_runtime->in_frame_ ? t_frame_runtime : nullptr;
     }
     std::size_t frame() const { return frame_; }
+    std::chrono::steady_clock::time_point frame_time() const { return frame_time_; }
     void forget_after_frame(const Instance& instance) {
         std::erase_if(after_frame_, [&](const auto& work) { return work.first == &instance; });
     }
@@ -63,6 +64,12 @@ class RuntimeImpl {
     RuntimeStats stats() const;
     void for_each_component(const std::function<void(const ComponentInfo&)>& visit,
                             bool with_hooks) const;
+    template <class Visit>
+    void for_each_instance(Visit&& visit) const {
+        instances_.for_each([&](ImGuiID, const Instance& instance) { visit(instance); });
+    }
+    // ShowInspectorWindow's state for this runtime (inspector.cpp), made when first shown.
+    std::shared_ptr<void>& inspector() { return inspector_; }
     bool wait(std::chrono::milliseconds timeout);
     void set_waker(std::function<void()> waker);
     bool needs_frame() const { return core_->needs_frame(); }
@@ -102,6 +109,7 @@ class RuntimeImpl {
     std::chrono::steady_clock::time_point frame_time_{};
     std::size_t updates_applied_ = 0;
     bool in_frame_ = false;
+    std::shared_ptr<void> inspector_;
 };
 
 }  // namespace imhooks::detail

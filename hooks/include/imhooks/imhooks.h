@@ -27,6 +27,7 @@
 // job.h        Job<T>, Cancelled, checkpoint(), sleep_for(), report_progress(), stop_requested()
 // generator.h  Generator<T>
 // hook_error.h HookError
+// inspector.h ShowInspectorWindow, inspect_value<T>
 #pragma once
 
 #include <imhooks/context.h>
@@ -34,6 +35,7 @@
 #include <imhooks/executor.h>
 #include <imhooks/generator.h>
 #include <imhooks/hook_error.h>
+#include <imhooks/inspector.h>
 #include <imhooks/job.h>
 #include <imhooks/memo.h>
 #include <imhooks/persistent_state.h>

@@ -153,6 +153,8 @@ class ThreadHook final : public TypedHook<T> {
         return ui_;
     }
 
+    void describe_job(JobDescription& out) override { this->describe_shown(*ui(), out); }
+
     // Frame start: turn the pending changes into a new snapshot. UI thread.
     void apply() override {
         std::shared_ptr<const void> released_value;
@@ -207,7 +209,8 @@ class ThreadSlot final : public SlotOf<ThreadSlot<T, D>> {
         first_job_.reset();
     }
     void unmount() override { hook_->detach(); }
-    std::string status() const override { return to_string(hook_->ui()->state); }
+    std::optional<ResultState> status() const override { return hook_->ui()->state; }
+    JobSource* job() const override { return hook_.get(); }
 
   private:
     std::shared_ptr<Executor> executor_;  // ThreadOptions::executor, kept alive while mounted
