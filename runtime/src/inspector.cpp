@@ -469,7 +469,10 @@ class Window {
         }
         if (!ImGui::BeginTable("components", 3, flags)) return;
         const float em = ImGui::GetFontSize();
-        ImGui::TableSetupColumn("component / hook", ImGuiTableColumnFlags_WidthFixed, em * 11.0f);
+        // Fitted to its widest label every frame (not resizable, so it keeps fitting as deeper
+        // components mount): a kind name such as "use_persistent_state" is never cut.
+        ImGui::TableSetupColumn("component / hook",
+                                ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoResize);
         ImGui::TableSetupColumn("type", ImGuiTableColumnFlags_WidthFixed, em * 7.0f);
         ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableHeadersRow();
@@ -555,7 +558,8 @@ class Window {
             ImGuiTableFlags_BordersV | ImGuiTableFlags_BordersOuterH | ImGuiTableFlags_RowBg;
         if (!ImGui::BeginTable("jobs", 3, flags)) return;
         const float em = ImGui::GetFontSize();
-        ImGui::TableSetupColumn("job", ImGuiTableColumnFlags_WidthFixed, em * 11.0f);
+        ImGui::TableSetupColumn("job",
+                                ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoResize);
         ImGui::TableSetupColumn("state", ImGuiTableColumnFlags_WidthFixed, em * 7.0f);
         ImGui::TableSetupColumn("timeline", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableHeadersRow();

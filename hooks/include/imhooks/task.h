@@ -525,7 +525,8 @@ class TaskSlot<R(Args...), D> final : public SlotOf<TaskSlot<R(Args...), D>> {
             core_->hook->request_run(core_->binder()(), core_->policy);
     }
     void unmount() override { core_->hook->detach(); }  // the runtime waits for it at shutdown
-    std::optional<ResultState> status() const override { return core_->result().state(); }
+    // peek(), not result(): inspecting the task must not make this runtime one of its readers.
+    std::optional<ResultState> status() const override { return core_->hook->peek()->state; }
     JobSource* job() const override { return core_->hook.get(); }
 
   private:
