@@ -248,6 +248,7 @@ TEST_CASE("the inspector shows each hook's kind, type and value") {
             use_state(Point{1, 2});
             use_memo([] { return Streamed{7}; }, deps());
             use_state(Colour::Green);
+            use_state(std::vector<Point>{{1, 2}});
             use_persistent_state("inspector.test", 3);
             use_effect([] {}, deps());
             use_thread([] { return 7; });
@@ -258,7 +259,7 @@ TEST_CASE("the inspector shows each hook's kind, type and value") {
     }));
     const std::string text = inspect(ui, body);
     INFO(text);
-    CHECK(line_with(text, {"values", "9 hooks"}));
+    CHECK(line_with(text, {"values", "10 hooks"}));
     CHECK(line_with(text, {"use_state", "int", "42"}));
     CHECK(line_with(text, {"use_state", "std::string", "\"hello\""}));
     CHECK(line_with(text, {"use_ref", "Opaque", "not printable"}));
@@ -267,6 +268,9 @@ TEST_CASE("the inspector shows each hook's kind, type and value") {
     CHECK(line_with(text, {"use_state", "Colour", "5"}));
     CHECK(line_with(text, {"use_persistent_state", "int", "3", "key \"inspector.test\""}));
     CHECK(line_with(text, {"use_effect", "void", "-"}));
+    CHECK(line_with(text, {"use_state", "std::vector<Point>", "[(1, 2)]"}));
+    // Types are shown without the namespaces that qualify them, except std.
+    CHECK(text.find("(anonymous namespace)") == std::string::npos);
 }
 
 TEST_CASE("a long hook kind deep in the tree is shown whole, not cut by its column") {

@@ -11,6 +11,7 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -207,6 +208,55 @@ std::string window_title(ImGuiID id) {
     if (!window) return "?";
     const char* name = window->Name;
     return std::string(name, ImGui::FindRenderedTextEnd(name));
+}
+
+// `type` without the namespaces that qualify its names, except std ("demo::(anonymous
+// namespace)::Picture" -> "Picture", "std::vector<app::Row>" -> "std::vector<Row>"), so that the
+// narrow type column shows what tells types apart; the full name is in the cell's tooltip. A
+// quoted task name is left alone. Default allocators, comparators and deleters are left out.
+std::string short_type(std::string_view type) {
+    constexpr std::string_view kAnonymous = "(anonymous namespace)::";
+    if (!type.empty() && type.front() == '"') return std::string(type);
+    std::string out;
+    std::size_t i = 0;
+    while (i < type.size()) {
+        if (type.substr(i, kAnonymous.size()) == kAnonymous) {
+            i += kAnonymous.size();
+            continue;
+        }
+        if (const std::string_view rest = type.substr(i);
+            rest.starts_with(", std::allocator<") || rest.starts_with(", std::less<") ||
+            rest.starts_with(", std::hash<") || rest.starts_with(", std::equal_to<") ||
+            rest.starts_with(", std::default_delete<")) {
+            // A default template argument: skipped up to its closing '>'.
+            int depth = 0;
+            for (i = type.find('<', i); i < type.size(); ++i) {
+                if (type[i] == '<') ++depth;
+                if (type[i] == '>' && --depth == 0) break;
+            }
+            ++i;
+            if (type.substr(i, 2) == " >") ++i;  // "std::vector<Point >"
+            continue;
+        }
+        const char c = type[i];
+        if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+            std::size_t end = i;
+            while (end < type.size() &&
+                   (std::isalnum(static_cast<unsigned char>(type[end])) || type[end] == '_'))
+                ++end;
+            const std::string_view word = type.substr(i, end - i);
+            if (type.substr(end, 2) == "::" && word != "std") {
+                i = end + 2;  // a qualifier: dropped
+                continue;
+            }
+            out += word;
+            i = end;
+            continue;
+        }
+        out += c;
+        ++i;
+    }
+    return out;
 }
 
 void value_cell(const ValueText& value) {
@@ -473,7 +523,7 @@ class Window {
         // components mount): a kind name such as "use_persistent_state" is never cut.
         ImGui::TableSetupColumn("component / hook",
                                 ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoResize);
-        ImGui::TableSetupColumn("type", ImGuiTableColumnFlags_WidthFixed, em * 7.0f);
+        ImGui::TableSetupColumn("type", ImGuiTableColumnFlags_WidthFixed, em * 8.0f);
         ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableHeadersRow();
         for (std::size_t root : roots_) component(root);
@@ -528,7 +578,7 @@ class Window {
                               ImGuiTreeNodeFlags_Bullet | ImGuiTreeNodeFlags_SpanFullWidth,
                           "%s", kind);
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(type.c_str());
+        ImGui::TextUnformatted(short_type(type).c_str());
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", type.c_str());
         ImGui::TableNextColumn();
         if (const JobDescription* job = source ? job_of(source) : nullptr) {
@@ -615,12 +665,10 @@ class Window {
         const ExecutorStats stats = runtime_.executor().stats();
         const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerV;
         if (!ImGui::BeginTable("executor", 4, flags)) return;
-        const float em = ImGui::GetFontSize();
+        // Labels fitted to the longest ("threads started"), figures sharing the rest.
         for (int column = 0; column < 4; ++column)
-            ImGui::TableSetupColumn(nullptr,
-                                    column % 2 == 0 ? ImGuiTableColumnFlags_WidthFixed
-                                                    : ImGuiTableColumnFlags_WidthStretch,
-                                    column % 2 == 0 ? em * 7.0f : 0.0f);
+            ImGui::TableSetupColumn(nullptr, column % 2 == 0 ? ImGuiTableColumnFlags_WidthFixed
+                                                             : ImGuiTableColumnFlags_WidthStretch);
         auto figure = [](const char* label, const char* help, const char* format, auto... values) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(label);
