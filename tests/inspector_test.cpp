@@ -2,6 +2,7 @@
 // rates, the outline of a hovered component's window, sections added by other parts of the
 // library, and that showing it disturbs nothing. The window's text is read through ImGui's own
 // logging to a buffer.
+#include "bare_context.h"
 #include "support.h"
 
 #include <imhooks/detail/inspect.h>
@@ -15,6 +16,7 @@
 
 #include <atomic>
 #include <cfloat>
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <map>
@@ -430,6 +432,50 @@ TEST_CASE("a job's timeline lists the states its UI was shown, in order, with th
     CHECK(line_with(text, {"timed: use_thread #0", "FINISHED", strip}));
 }
 
+TEST_CASE("a job's timeline is timed on the runtime's clock") {
+    using namespace std::chrono_literals;
+    auto clock = std::make_shared<ManualClock>();
+    RuntimeOptions options;
+    options.clock = clock;
+    Headless ui(kDisplay, options);
+    Event release;
+    ResultState state = ResultState::Initial;
+    auto job_body = [&] {
+        component("clocked", [&] {
+            state = use_thread([&] {
+                        release.wait();
+                        return 1;
+                    }).state();
+        });
+    };
+    auto body = [&] {
+        job_body();
+        show_inspector();
+    };
+    const Clock::time_point start = clock->now();
+    ui.frame(body);  // Initial
+    clock->advance(100ms);
+    REQUIRE(ui.frame_until(body, [&] { return state == ResultState::Running; }));
+    clock->advance(250ms);
+    release.set();
+    REQUIRE(ui.frame_until(body, [&] { return state == ResultState::Finished; }));
+
+    const detail::JobDescription* job = job_named(last_frame(ui), "clocked");
+    REQUIRE(job);
+    REQUIRE(job->timeline.size() >= 3);
+    CHECK(job->timeline.front().state == ResultState::Initial);
+    CHECK(job->timeline.front().time == start);
+    for (std::size_t i = 1; i + 1 < job->timeline.size(); ++i)
+        CHECK(job->timeline[i].time == start + 100ms);  // Starting, Running
+    CHECK(job->timeline.back().state == ResultState::Finished);
+    CHECK(job->timeline.back().time == start + 350ms);
+
+    ui.click("show transitions", body);
+    const std::string text = inspect(ui, job_body);
+    INFO(text);
+    CHECK(line_with(text, {"FINISHED", "frame", "+0.350 s"}));
+}
+
 TEST_CASE("a timeline keeps the last 16 transitions and counts the ones it dropped") {
     detail::JobTimeline timeline;
     const auto t0 = std::chrono::steady_clock::time_point{};
@@ -776,19 +822,12 @@ TEST_CASE("components mounting and unmounting every frame, nested, with jobs and
 
 TEST_CASE("without a Runtime the inspector says so") {
     ImGuiContext* previous = ImGui::GetCurrentContext();
-    ImGuiContext* context = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = kDisplay;
-    io.DeltaTime = 1.0f / 60.0f;
-    unsigned char* pixels = nullptr;
-    int width = 0, height = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
+    ImGuiContext* context = test::create_bare_context(kDisplay);
     std::string text;
     for (int i = 0; i < 2; ++i) {
         ImGui::NewFrame();
         text = show_inspector_logged();
-        ImGui::Render();
+        test::render_bare_frame();
     }
     ImGui::DestroyContext(context);
     ImGui::SetCurrentContext(previous);

@@ -380,7 +380,7 @@ class Window {
             ImGui::PushID(section.get());
             if (ImGui::CollapsingHeader(section->name.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
                 try {
-                    section->draw(runtime_.owner());
+                    if (Runtime* owner = runtime_.owner()) section->draw(*owner);
                 } catch (...) {
                     ImGui::TextColored(kErrorColour, "this section failed: %s",
                                        describe_exception(std::current_exception()).c_str());

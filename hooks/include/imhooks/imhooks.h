@@ -14,6 +14,8 @@
 //   Render
 //
 // runtime.h    Runtime, RuntimeOptions, component(key, body)
+// clock.h      Clock, ManualClock (RuntimeOptions::clock)
+// frame_pacer.h FramePacer: when a hand-written render loop renders and how long it sleeps
 // state.h      use_state, use_state with deps, use_ref, use_previous
 // memo.h       use_memo, use_effect
 // context.h    use_context, provide_context, ContextProvider
@@ -33,6 +35,7 @@
 #include <imhooks/context.h>
 #include <imhooks/deps.h>
 #include <imhooks/executor.h>
+#include <imhooks/frame_pacer.h>
 #include <imhooks/generator.h>
 #include <imhooks/hook_error.h>
 #include <imhooks/inspector.h>
