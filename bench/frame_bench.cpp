@@ -196,8 +196,8 @@ void P8_imhooks(benchmark::State& state, bool running) {
     auto ui = [&] {
         for (int i = 0; i < rows; ++i) imhooks::component(i, [&, i] { JobRow(i, running); });
     };
-    const char* wanted = imhooks::to_string(running ? imhooks::ResultState::Running
-                                                    : imhooks::ResultState::Finished);
+    const imhooks::ResultState wanted =
+        running ? imhooks::ResultState::Running : imhooks::ResultState::Finished;
     time_paced_frames(state, ui, [&] {
         // Only while settling: describing the hooks builds a few strings per component.
         int matching = 0;

@@ -49,7 +49,7 @@ constexpr Page kPages[] = {
 
 struct Panel {
     const char* name;   // for --panel, and the component's key
-    const char* title;  // its window; the inspector shows the part before ':'
+    const char* title;  // its window
     const char* page;
     int column, row;
 };
@@ -59,7 +59,7 @@ constexpr Panel kPanels[] = {
     {"errors", "Errors: a job that throws", "jobs", 2, 0},
     {"blocking", "Blocking call: std::stop_callback", "jobs", 0, 1},
     {"states", "States: the state machine of a job", "jobs", 1, 1},
-    {"inspector", "Inspector: what the runtime knows", "jobs", 2, 1},
+    {"inspector", "imhooks inspector", "jobs", 2, 1},  // imhooks::ShowInspectorWindow
     {"save_as", "Save as: a Task called with arguments", "tasks", 0, 0},
     {"save_status", "Save status: the same Task, read elsewhere", "tasks", 1, 0},
     {"hooks", "Hooks: context, reducer, previous, persistent", "hooks", 0, 0},
@@ -195,10 +195,11 @@ int main(int argc, char** argv) {
                 ImGui::SetNextWindowPos(at, ImGuiCond_FirstUseEver);
                 ImGui::SetNextWindowSize(size, ImGuiCond_FirstUseEver);
 
-                // The inspector's snapshot is taken here, outside every component body.
-                demo::InspectorSnapshot snapshot;
-                if (std::string_view(panel.name) == "inspector")
-                    snapshot = demo::inspect(runner.runtime(), runner.frames_rendered());
+                // The inspector is a window of its own, not a component.
+                if (std::string_view(panel.name) == "inspector") {
+                    demo::InspectorPanel();
+                    continue;
+                }
 
                 // Begin() returns false for a collapsed window: its component is then not
                 // rendered, yet stays mounted and its job keeps running.
@@ -212,7 +213,6 @@ int main(int argc, char** argv) {
                         if (name == "errors") demo::ErrorPanel();
                         if (name == "blocking") demo::BlockingCallPanel(options);
                         if (name == "states") demo::StateMachinePanel();
-                        if (name == "inspector") demo::InspectorPanel(snapshot);
                         if (name == "save_as") demo::SaveAsPanel(options);
                         if (name == "save_status") demo::SaveStatusPanel();
                         if (name == "hooks") demo::HookSetPanel(options);

@@ -475,7 +475,8 @@ TEST_CASE("for_each_component describes mounted components and their hooks for i
         bool finished = false;
         ui.runtime().for_each_component(
             [&](const ComponentInfo& info) {
-                finished = info.hook_list.size() == 2 && info.hook_list[1].status == "FINISHED";
+                finished =
+                    info.hook_list.size() == 2 && info.hook_list[1].status == ResultState::Finished;
             },
             true);
         return finished;

@@ -42,21 +42,9 @@ void StateMachinePanel();
 //    use_persistent_state.
 void HookSetPanel(const Options& options);
 
-// 6. What the inspector shows. Runtime::for_each_component may not run inside a component body,
-//    so main.cpp takes this snapshot just before rendering the inspector.
-struct InspectorSnapshot {
-    struct Component {
-        std::string name;
-        std::string window;
-        std::vector<imhooks::HookInfo> hooks;
-    };
-    imhooks::RuntimeStats stats;
-    imhooks::ExecutorStats executor;
-    std::size_t frames_rendered = 0;
-    std::vector<Component> components;
-};
-InspectorSnapshot inspect(const imhooks::Runtime& runtime, std::size_t frames_rendered);
-void InspectorPanel(const InspectorSnapshot& snapshot);
+// 6. imhooks::ShowInspectorWindow, in the window "imhooks inspector" (UI thread, outside
+//    components).
+void InspectorPanel();
 
 // 7. A Task called by a button with the path typed in: progress, Cancel, the saved file.
 void SaveAsPanel(const Options& options);

@@ -1,4 +1,5 @@
 #include <imhooks/detail/diagnostics.h>
+#include <imhooks/detail/instance.h>
 #include <imhooks/detail/thread_hook.h>
 #include <imhooks/executor.h>
 #include <imhooks/job.h>
@@ -127,6 +128,21 @@ void RunContext::sleep_for(std::chrono::nanoseconds duration) {
 // ThreadHookBase
 
 ThreadHookBase::~ThreadHookBase() = default;
+
+void ThreadHookBase::record_shown_locked(ResultState state) {
+    const FrameTime now = current_frame_time();
+    timeline_.record(state, now.frame, now.time);
+}
+
+void ThreadHookBase::describe_history(JobDescription& out) const {
+    out.identity = this;
+    out.name = name_;
+    out.cancel_requested = cancel_requested();
+    std::lock_guard lock(mutex_);
+    out.runs = generation_;
+    out.timeline = timeline_.entries();
+    out.transitions = timeline_.recorded();
+}
 
 bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job,
                                  std::optional<RunPolicy> policy, bool show_starting) {

@@ -217,6 +217,33 @@ FrameRef current_frame() {
     return {runtime->core(), runtime->frame()};
 }
 
+FrameTime current_frame_time() {
+    // Also while the frame begins: the updates applied then build the snapshots it shows.
+    RuntimeImpl* runtime = RuntimeImpl::frame_here();
+    if (!runtime) return {0, std::chrono::steady_clock::now()};
+    return {runtime->frame(), runtime->frame_time()};
+}
+
+void Instance::add_job_read(const JobSource* key, std::weak_ptr<JobSource> job) {
+    if (!jobs_read_) jobs_read_ = std::make_unique<std::vector<JobRead>>();
+    // Bounded: past a few entries, those not read in this render are forgotten (read again later
+    // in it, they come back).
+    if (jobs_read_->size() >= 8)
+        std::erase_if(*jobs_read_, [&](const JobRead& read) {
+            return read.frame != last_frame_ || read.job.expired();
+        });
+    jobs_read_->push_back({key, std::move(job), last_frame_});
+}
+
+std::vector<std::shared_ptr<JobSource>> Instance::jobs_read() const {
+    std::vector<std::shared_ptr<JobSource>> jobs;
+    if (jobs_read_)
+        for (const JobRead& read : *jobs_read_)
+            if (read.frame == last_frame_)
+                if (auto job = read.job.lock()) jobs.push_back(std::move(job));
+    return jobs;
+}
+
 std::string int_key_name(long long key) {
     std::string name = "#";
     name += std::to_string(key);

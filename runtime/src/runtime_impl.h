@@ -79,7 +79,11 @@ class RuntimeImpl {
     static RuntimeImpl* in_frame_here() {
         return t_frame_runtime && t_frame_runtime->in_frame_ ? t_frame_runtime : nullptr;
     }
+    // The runtime whose frame this thread is in or beginning (applying the queued updates, before
+    // components may render), or null.
+    static RuntimeImpl* frame_here() { return t_frame_runtime; }
     std::size_t frame() const { return frame_; }
+    std::chrono::steady_clock::time_point frame_time() const { return frame_time_; }
     void forget_after_frame(const Instance& instance) {
         std::erase_if(after_frame_, [&](const auto& work) { return work.first == &instance; });
     }
@@ -110,6 +114,12 @@ class RuntimeImpl {
     // False when `visit` destroyed the runtime (then `this` is gone).
     bool for_each_component(const std::function<void(const ComponentInfo&)>& visit,
                             bool with_hooks);
+    template <class Visit>
+    void for_each_instance(Visit&& visit) const {
+        instances_.for_each([&](ImGuiID, const Instance& instance) { visit(instance); });
+    }
+    // ShowInspectorWindow's state for this runtime (inspector.cpp), made when first shown.
+    std::shared_ptr<void>& inspector() { return inspector_; }
     bool wait(std::chrono::milliseconds timeout);
     void set_waker(std::function<void()> waker) { core_->set_waker(std::move(waker)); }
     bool needs_frame() const { return core_->needs_frame(); }
@@ -165,6 +175,7 @@ class RuntimeImpl {
     std::atomic<std::thread::id> ui_thread_;
     int busy_ = 0;                       // UI thread only
     std::atomic<bool> released_{false};  // ~Runtime ran; deleted at the next chance
+    std::shared_ptr<void> inspector_;
 };
 
 }  // namespace imhooks::detail

@@ -22,6 +22,7 @@
 
 #include <imhooks/detail/hook_services.h>
 #include <imhooks/detail/instance.h>
+#include <imhooks/inspector.h>
 #include <imhooks/state.h>
 
 #include <concepts>
@@ -55,6 +56,9 @@ class ProvideSlot final : public SlotOf<ProvideSlot<T>> {
         push_context(instance.runtime(), typeid(T), &*value_, this);
         return *value_;
     }
+    void describe(HookDescription& out) const override {
+        out.value = describe_value_at(value_ ? &*value_ : nullptr);
+    }
 
   private:
     std::optional<T> value_;
@@ -65,6 +69,7 @@ class ContextSlot final : public SlotOf<ContextSlot<T>> {
   public:
     static constexpr HookKind kKind = HookKind::Context;
     using value_type = T;
+    void describe(HookDescription& out) const override { out.note = "from its provider"; }
 };
 
 template <class T>
@@ -77,11 +82,18 @@ class ContextOrSlot final : public SlotOf<ContextOrSlot<T>> {
     const T& fallback(U&& value) {
         value_.reset();
         value_.emplace(std::forward<U>(value));
+        used_fallback_ = true;
         return *value_;
+    }
+    void found() { used_fallback_ = false; }
+    void describe(HookDescription& out) const override {
+        if (used_fallback_) out.value = describe_value(*value_);
+        out.note = used_fallback_ ? "no provider: the fallback" : "from its provider";
     }
 
   private:
     std::optional<T> value_;
+    bool used_fallback_ = false;
 };
 
 }  // namespace detail
@@ -130,8 +142,10 @@ const T& use_context(U&& fallback) {
     detail::Instance& instance = detail::current_instance("use_context");
     auto& slot = instance.slot<detail::ContextOrSlot<T>>(
         [] { return std::make_unique<detail::ContextOrSlot<T>>(); });
-    if (const void* found = detail::find_context(instance.runtime(), typeid(T)))
+    if (const void* found = detail::find_context(instance.runtime(), typeid(T))) {
+        slot.found();
         return *static_cast<const T*>(found);
+    }
     return slot.fallback(std::forward<U>(fallback));
 }
 

@@ -29,6 +29,7 @@
 // job.h        Job<T>, Cancelled, checkpoint(), sleep_for(), report_progress(), stop_requested()
 // generator.h  Generator<T>
 // hook_error.h HookError
+// inspector.h ShowInspectorWindow, inspect_value<T>
 #pragma once
 
 #include <imhooks/context.h>
@@ -37,6 +38,7 @@
 #include <imhooks/frame_pacer.h>
 #include <imhooks/generator.h>
 #include <imhooks/hook_error.h>
+#include <imhooks/inspector.h>
 #include <imhooks/job.h>
 #include <imhooks/memo.h>
 #include <imhooks/persistent_state.h>

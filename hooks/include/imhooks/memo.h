@@ -4,6 +4,7 @@
 #include <imhooks/deps.h>
 #include <imhooks/detail/instance.h>
 #include <imhooks/detail/unique_function.h>
+#include <imhooks/inspector.h>
 
 #include <memory>
 #include <optional>
@@ -27,6 +28,9 @@ class MemoSlot final : public SlotOf<MemoSlot<T, D>> {
             deps_ = std::move(deps);
         }
         return *value_;
+    }
+    void describe(HookDescription& out) const override {
+        out.value = describe_value_at(value_ ? &*value_ : nullptr);
     }
 
   private:
@@ -75,6 +79,12 @@ class EffectSlot final : public SlotOf<EffectSlot<D>> {
     void unmount() override {
         pending_ = {};
         run_cleanup();
+    }
+    void describe(HookDescription& out) const override {
+        if (pending_)
+            out.note = "runs after this frame";
+        else if (cleanup_)
+            out.note = "cleanup kept";
     }
 
   private:

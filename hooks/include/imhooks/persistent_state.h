@@ -172,6 +172,10 @@ class PersistentSlot final : public SlotOf<PersistentSlot<T>> {
         }
         return state_->get();
     }
+    void describe(HookDescription& out) const override {
+        if (state_) state_->describe(out);
+        out.note = "key " + quote_text(key_);
+    }
 
   private:
     template <class Make>

@@ -198,6 +198,7 @@ class ReducerSlot final : public SlotOf<ReducerSlot<S, A, R>>, private ActionSin
         reducer_.emplace(std::forward<F>(reducer));
         return {state_, dispatch_};
     }
+    void describe(HookDescription& out) const override { out.value = describe_value(state_); }
 
   private:
     void reduce(std::vector<A>& actions) override {

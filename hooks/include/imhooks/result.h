@@ -1,30 +1,14 @@
 // Result<T>: what use_thread hands the UI each frame.
 #pragma once
 
+#include <imhooks/result_state.h>
+
 #include <exception>
 #include <memory>
 #include <optional>
 #include <string>
 
 namespace imhooks {
-
-// The state of a use_thread hook:
-//   Initial --(run starts after the first frame)--> Starting
-//   Starting --> Running, or Starting --> Waiting --> Running while the previous run of the same
-//   hook still executes user code;  Running --> Finished | Error | Cancelled;
-//   any state --(retry, deps change)--> Starting;  Starting | Waiting --(cancel)--> Cancelled.
-enum class ResultState : unsigned char {
-    Initial,
-    Starting,
-    Waiting,
-    Running,
-    Error,
-    Finished,
-    Cancelled
-};
-
-// "INITIAL", "STARTING", "WAITING", "RUNNING", "ERROR", "FINISHED", "CANCELLED".
-const char* to_string(ResultState state);
 
 namespace detail {
 

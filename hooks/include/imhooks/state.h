@@ -4,6 +4,7 @@
 #include <imhooks/deps.h>
 #include <imhooks/detail/core.h>
 #include <imhooks/detail/instance.h>
+#include <imhooks/inspector.h>
 
 #include <concepts>
 #include <exception>
@@ -299,6 +300,7 @@ class StateSlot final : public SlotOf<StateSlot<T>> {
     // Shows the latest set() now rather than at the next frame start (for hooks built on this
     // one that must see it before an unmount). UI thread.
     void apply_pending() { cell_->apply(); }
+    void describe(HookDescription& out) const override { out.value = describe_value(shown_); }
 
   private:
     T shown_;
@@ -312,6 +314,7 @@ class RefSlot final : public SlotOf<RefSlot<T>> {
     static constexpr HookKind kKind = HookKind::Ref;
     using value_type = T;
     explicit RefSlot(T initial) : value(std::move(initial)) {}
+    void describe(HookDescription& out) const override { out.value = describe_value(value); }
     T value;
 };
 
@@ -360,6 +363,9 @@ class StateWithDepsSlot final : public SlotOf<StateWithDepsSlot<T, D>> {
         }
         return state_->get();
     }
+    void describe(HookDescription& out) const override {
+        if (state_) state_->describe(out);
+    }
 
   private:
     std::optional<StateSlot<T>> state_;
@@ -377,6 +383,9 @@ class PreviousSlot final : public SlotOf<PreviousSlot<T>> {
         previous_ = std::move(current_);
         current_.emplace(std::forward<U>(value));
         return previous_ ? &*previous_ : nullptr;
+    }
+    void describe(HookDescription& out) const override {
+        out.value = describe_value_at(previous_ ? &*previous_ : nullptr);
     }
 
   private:

@@ -165,7 +165,30 @@ class TaskHook final : public TypedHook<V> {
             }
         }
         if (new_reader) task_sink_->add_reader(frame.core);
+        if (Instance* instance = t_current_instance)
+            instance->note_job_read(
+                this, [this] { return std::weak_ptr<JobSource>(this->weak_from_this()); });
         return result;
+    }
+
+    // What read() would return in this frame, without becoming a reader (no wake-ups follow).
+    // UI thread.
+    std::shared_ptr<const Snapshot<V>> peek() {
+        const FrameRef frame = current_frame();
+        std::shared_ptr<const void> released_value;
+        std::shared_ptr<const Snapshot<V>> released_snapshot;
+        std::lock_guard lock(this->mutex_);
+        refresh_locked(released_value, released_snapshot);
+        if (frame.core)
+            if (Reader* reader = find_locked(frame.core.get());
+                reader && reader->frame == frame.frame)
+                return reader->shown;
+        return latest_;
+    }
+
+    void describe_job(JobDescription& out) override {
+        const std::shared_ptr<const Snapshot<V>> shown = peek();
+        this->describe_shown(*shown, out);
     }
 
     void apply() override {}  // never queued: see read()
@@ -502,7 +525,9 @@ class TaskSlot<R(Args...), D> final : public SlotOf<TaskSlot<R(Args...), D>> {
             core_->hook->request_run(core_->binder()(), core_->policy);
     }
     void unmount() override { core_->hook->detach(); }  // the runtime waits for it at shutdown
-    std::string status() const override { return to_string(core_->result().state()); }
+    // peek(), not result(): inspecting the task must not make this runtime one of its readers.
+    std::optional<ResultState> status() const override { return core_->hook->peek()->state; }
+    JobSource* job() const override { return core_->hook.get(); }
 
   private:
     Instance& instance_;

@@ -157,6 +157,20 @@ class ThreadHook final : public TypedHook<T> {
         shown_ = shown;
     }
 
+    void describe_job(JobDescription& out) override {
+        std::shared_ptr<const Snapshot<T>> shown;
+        {
+            std::lock_guard lock(this->mutex_);
+            if (shown_) shown = *shown_;
+        }
+        if (!shown) {  // its slot is gone: only its history is left
+            this->describe_history(out);
+            if (!out.timeline.empty()) out.state = out.timeline.back().state;
+            return;
+        }
+        this->describe_shown(*shown, out);  // prints the value outside the lock
+    }
+
     // Frame start: turn the pending changes into a new snapshot. UI thread.
     void apply() override {
         std::shared_ptr<const void> released_value;
@@ -219,7 +233,8 @@ class ThreadSlot final : public SlotOf<ThreadSlot<T, D>> {
         hook_->show_in(nullptr);
         hook_->detach();
     }
-    std::string status() const override { return to_string(shown_->state); }
+    std::optional<ResultState> status() const override { return shown_->state; }
+    JobSource* job() const override { return hook_.get(); }
 
   private:
     // Read every frame: first.

@@ -12,6 +12,7 @@
 
 #include <imhooks/clock.h>
 #include <imhooks/executor.h>
+#include <imhooks/result_state.h>
 
 #include <imgui.h>
 
@@ -113,9 +114,9 @@ struct RuntimeStats {
 struct HookInfo {
     const char* kind = "";   // "use_state", "use_ref", "use_memo", "use_effect", "use_thread",
                              // "use_context", "provide_context", "use_reducer", "use_previous",
-                             // "use_persistent_state"
+                             // "use_persistent_state", "use_task"
     std::string value_type;  // readable C++ type name ("int", "std::string")
-    std::string status;      // use_thread: its state as shown this frame ("RUNNING"); else empty
+    std::optional<ResultState> status;  // use_thread, use_task: its state as shown this frame
 };
 
 // One mounted component, as shown by Runtime::for_each_component (inspectors, test harness).

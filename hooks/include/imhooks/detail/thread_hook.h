@@ -15,6 +15,7 @@
 
 #include <imhooks/detail/core.h>
 #include <imhooks/detail/executor_state.h>
+#include <imhooks/detail/inspect.h>
 #include <imhooks/job.h>
 #include <imhooks/result.h>
 
@@ -47,6 +48,7 @@ struct RunPolicy {
 class ThreadHookBase : public ThreadControl,
                        public Updatable,
                        public Work,
+                       public JobSource,
                        public std::enable_shared_from_this<ThreadHookBase> {
   public:
     // `name`: the component (or task) it belongs to, for reports of discarded errors.
@@ -113,6 +115,11 @@ class ThreadHookBase : public ThreadControl,
         return true;
     }
     void notify_changed() { sink_->wake(); }
+    // Under mutex_: a snapshot showing `state` is being built; the timeline keeps it when it
+    // differs from the state before, with the frame's number and time.
+    void record_shown_locked(ResultState state);
+    // The job's name, runs and timeline into `out`. Takes mutex_.
+    void describe_history(JobDescription& out) const;
     bool pending_locked() const { return !detached_ && taken_ != generation_; }
     // Submits the hook to the executor (outside mutex_: a failure ends the pending run in Error,
     // which takes it).
@@ -150,6 +157,7 @@ class ThreadHookBase : public ThreadControl,
     std::shared_ptr<RunSignal> signal_;  // the latest requested run's
     std::shared_ptr<const ErasedJob> job_;
     std::atomic<bool> cancel_requested_{false};
+    JobTimeline timeline_;  // the states snapshots showed, guarded by mutex_
 
   private:
     // Stops a run: its flag at once, its std::stop_source on the executor's service thread (that

@@ -4,6 +4,7 @@
 
 #include <imhooks/detail/thread_hook.h>
 #include <imhooks/generator.h>
+#include <imhooks/inspector.h>
 #include <imhooks/job.h>
 #include <imhooks/result.h>
 
@@ -128,6 +129,7 @@ class TypedHook : public ThreadHookBase {
     std::shared_ptr<const Snapshot<T>> snapshot_locked(std::optional<ResultState> state) {
         auto snapshot = std::make_shared<Snapshot<T>>();
         snapshot->state = state.value_or(state_);
+        this->record_shown_locked(snapshot->state);
         snapshot->value = std::static_pointer_cast<const T>(value_);
         snapshot->error = error_;
         snapshot->progress = progress_;
@@ -136,6 +138,18 @@ class TypedHook : public ThreadHookBase {
         snapshot->control = std::static_pointer_cast<ThreadControl>(
             std::static_pointer_cast<ThreadHookBase>(shared_from_this()));
         return snapshot;
+    }
+
+    // The job as `shown` shows it, and its history. The value is printed outside mutex_. UI
+    // thread.
+    void describe_shown(const Snapshot<T>& shown, JobDescription& out) const {
+        describe_history(out);
+        out.state = shown.state;
+        out.value = describe_value_at(shown.value.get());
+        out.progress = shown.progress;
+        out.progress_text = shown.progress_text;
+        out.error = describe_error(shown.error);
+        out.stale = shown.stale;
     }
 };
 

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <imhooks/detail/core.h>
+#include <imhooks/detail/inspect.h>
+#include <imhooks/result_state.h>
 
 #include <imgui.h>
 
@@ -54,8 +56,12 @@ class Slot {
     virtual void after_frame() {}
     // The instance unmounts: run cleanups, stop jobs. Must not block. UI thread.
     virtual void unmount() {}
-    // A short live status for inspectors (use_thread: its state). UI thread.
-    virtual std::string status() const { return {}; }
+    // A job's hook (use_thread, use_task): its state as shown this frame. UI thread.
+    virtual std::optional<ResultState> status() const { return std::nullopt; }
+    // What the inspector shows of it: its value, printed only when asked. UI thread.
+    virtual void describe(HookDescription&) const {}
+    // use_thread, use_task: the job, for inspectors. UI thread.
+    virtual JobSource* job() const { return nullptr; }
     // For messages and inspectors.
     virtual HookKind kind() const = 0;
     virtual const std::type_info& value_type() const = 0;
@@ -111,6 +117,27 @@ class alignas(64) Instance {
     // The key as shown in messages: the string key as last rendered, "#42" for integer keys.
     const std::string& name() const { return name_; }
     RuntimeImpl& runtime() { return runtime_; }
+    ImGuiID id() const { return id_; }
+    ImGuiID window_id() const { return window_id_; }
+    ImGuiID parent_id() const { return parent_id_; }
+    std::uint32_t last_frame() const { return last_frame_; }  // low bits of the frame number
+    const std::vector<std::unique_ptr<Slot>>& slots() const { return slots_; }
+
+    // A job this instance's body read in the current render (a Task's result()), for inspectors;
+    // `weak()` gives the job's weak_ptr<JobSource>, made only the first time. UI thread, inside
+    // the body.
+    template <class Weak>
+    void note_job_read(const JobSource* job, Weak&& weak) {
+        if (jobs_read_)
+            for (JobRead& read : *jobs_read_)
+                if (read.key == job) {
+                    read.frame = last_frame_;
+                    return;
+                }
+        add_job_read(job, std::forward<Weak>(weak)());
+    }
+    // The jobs its body read in its last render, alive. UI thread.
+    std::vector<std::shared_ptr<JobSource>> jobs_read() const;
     const std::shared_ptr<Core>& core() const;
     const std::shared_ptr<ExecutorState>& executor() const;
 
@@ -137,6 +164,12 @@ class alignas(64) Instance {
     // HookError: slot `index` now holds `now` (a hook_name(), or "no hook ...").
     [[noreturn]] void throw_changed(std::size_t index, const std::string& now) const;
     void unmount() noexcept;
+    struct JobRead {
+        const JobSource* key;
+        std::weak_ptr<JobSource> job;
+        std::uint32_t frame;  // the last render that read it
+    };
+    void add_job_read(const JobSource* key, std::weak_ptr<JobSource> job);
 
     // Every frame the instance renders.
     std::vector<std::unique_ptr<Slot>> slots_;
@@ -166,6 +199,7 @@ class alignas(64) Instance {
     std::uint32_t request_streak_ = 0;
     bool loop_reported_ = false;
     bool twice_reported_ = false;  // "rendered twice" is reported once per instance
+    std::unique_ptr<std::vector<JobRead>> jobs_read_;  // made when its body first reads a Task
 };
 
 // The instance whose body is running on this thread, or nullptr.
@@ -186,6 +220,14 @@ struct FrameRef {
     std::size_t frame = 0;
 };
 FrameRef current_frame();
+
+// The number and time of the frame the calling thread is in (see current_frame()), the time on
+// the runtime's clock (RuntimeOptions::clock); outside frames: 0 and the steady clock's now.
+struct FrameTime {
+    std::size_t frame = 0;
+    std::chrono::steady_clock::time_point time;
+};
+FrameTime current_frame_time();
 
 // The current instance; throws HookError naming `hook` when called outside a component.
 inline Instance& current_instance(const char* hook) {
