@@ -191,8 +191,14 @@ void time_paced_frames(benchmark::State& state, Ui& ui, Ready&& ready) {
 
 void P8_imhooks(benchmark::State& state, bool running) {
     Context context;
-    imhooks::Runtime runtime;
     const int rows = p8_rows();
+    // Every job waits in sleep_for at once, each on a thread of its own: the executor may start
+    // as many (its default cap, 256, would keep the rest queued).
+    imhooks::ExecutorOptions pool;
+    pool.max_threads = static_cast<std::size_t>(rows) + 8;
+    imhooks::RuntimeOptions options;
+    options.executor = std::make_shared<imhooks::Executor>(pool);
+    imhooks::Runtime runtime(ImGui::GetCurrentContext(), options);
     auto ui = [&] {
         for (int i = 0; i < rows; ++i) imhooks::component(i, [&, i] { JobRow(i, running); });
     };
