@@ -59,7 +59,9 @@ run_config() {
     : >"$log"
     echo "compat: === Dear ImGui $name ($source) ==="
     # 1. Dear ImGui as an installed CMake package.
+    # Optimised, but with ImGui's assertions live (no NDEBUG): a misuse in a test fails it.
     if cmake -S tests/compat/imgui -B "$dir/imgui-build" -DCMAKE_BUILD_TYPE=Release \
+           -DCMAKE_CXX_FLAGS_RELEASE=-O2 \
            -DIMGUI_SOURCE_DIR="$source" "-DIMGUI_DEFINITIONS=$definitions" >>"$log" 2>&1 &&
        cmake --build "$dir/imgui-build" -j"$jobs" >>"$log" 2>&1 &&
        cmake --install "$dir/imgui-build" --prefix "$dir/imgui-prefix" >>"$log" 2>&1; then

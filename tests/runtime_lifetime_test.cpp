@@ -2,6 +2,7 @@
 // setters racing its destruction.
 #include "support.h"
 
+#include <imhooks/detail/imgui_compat.h>
 #include <imhooks/imhooks.h>
 
 #include <imgui.h>
@@ -30,9 +31,7 @@ class Context {
         io.IniFilename = nullptr;
         io.DisplaySize = {400, 300};
         io.DeltaTime = 1.0f / 60.0f;
-        unsigned char* pixels = nullptr;
-        int width = 0, height = 0;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
+        detail::compat::prepare_headless_renderer(io);
         runtime = std::make_unique<Runtime>(context_, std::move(options));
     }
     ~Context() {
@@ -47,6 +46,7 @@ class Context {
         ImGui::NewFrame();
         body();
         ImGui::Render();
+        detail::compat::acknowledge_textures();
     }
 
     std::unique_ptr<Runtime> runtime;

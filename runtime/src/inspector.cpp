@@ -702,7 +702,12 @@ class Window {
         const ImVec2 min = window->Pos;
         const ImVec2 max(window->Pos.x + window->Size.x, window->Pos.y + window->Size.y);
         ImDrawList* draw = ImGui::GetForegroundDrawList(window);  // its viewport's, with docking
-        draw->AddRect(min, max, IM_COL32(255, 255, 0, 255), 0.0f, 0, 2.0f);
+        const ImU32 yellow = IM_COL32(255, 255, 0, 255);
+#if IMGUI_VERSION_NUM >= 19280  // 1.92.8 swapped AddRect's flags and thickness
+        draw->AddRect(min, max, yellow, 0.0f, 2.0f);
+#else
+        draw->AddRect(min, max, yellow, 0.0f, 0, 2.0f);
+#endif
         state_.last.outline_min = min;
         state_.last.outline_max = max;
     }
