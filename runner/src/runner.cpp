@@ -377,7 +377,8 @@ void Runner::Impl::wait_for_work() {
         double timeout = kFallbackWaitSeconds;
         const auto timed = runtime->next_timed_frame();
         if (timed) {
-            const double left = std::chrono::duration<double>(*timed - now).count();
+            // On the runtime's clock (RuntimeOptions::clock), which may not be the steady one.
+            const double left = std::chrono::duration<double>(*timed - runtime->now()).count();
             timeout = std::clamp(left, 0.001, timeout);
         } else {
             notice_ready_once();

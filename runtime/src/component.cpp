@@ -20,6 +20,7 @@ struct ComponentAccess {
         return instance.slots_;
     }
     static ImGuiID id(Instance& instance) { return instance.id_; }
+    static bool own_seed(Instance& instance) { return instance.own_seed_; }
     static bool failed(Instance& instance) { return instance.failed_flag_; }
     static const std::string& failure_message(Instance& instance) {
         return instance.failed_->message;
@@ -105,7 +106,18 @@ void draw_failed(Instance& instance) {
 std::string rendered_twice_message(const std::string& name) {
     return "imhooks: component \"" + name +
            "\" was rendered twice in one frame under the same ID stack; give each instance its "
-           "own key (or PushID around them)";
+           "own key (or PushID around them; keys with the same text after \"###\" are one key)";
+}
+
+// The ID a string key adds to the ID stack: what PushID(key) pushes, except for the empty key.
+// ImGui hashes an empty (or null) text as "up to the NUL", reading past the view or through a
+// null pointer, and PushID("") would push the enclosing scope's own ID: the empty key hashes one
+// NUL byte instead, an ID of its own (a key "\0" gets the same ID, and the key comparison still
+// tells them apart).
+ImGuiID string_key_id(ImGuiWindow& window, std::string_view key) {
+    const ImGuiID seed = window.IDStack.back();
+    if (key.empty()) return ImHashStr("", 1, seed);
+    return ImHashStr(key.data(), key.size(), seed);
 }
 
 }  // namespace
@@ -127,29 +139,34 @@ ComponentScope enter_component(std::string_view name, long long int_key, bool st
     ComponentScope scope;
     save_stacks(scope, g);
     // The same IDs as PushID(key) would push, hashed once.
+    ImGuiWindow& window = *g.CurrentWindow;
+    const ImGuiID seed = window.IDStack.back();
     const ImGuiID id =
         string_key
-            ? ImGui::GetID(name.data(), name.data() + name.size())
+            ? string_key_id(window, name)
             : ImGui::GetID(reinterpret_cast<const void*>(static_cast<std::intptr_t>(int_key)));
-    ImGui::PushOverrideID(id);
 
-    Instance* instance = runtime->enter(id, name, int_key, options);
+    const RuntimeImpl::Entered entered = runtime->enter(
+        id, seed, string_key ? name : std::string_view(), int_key, string_key, options);
+    Instance* instance = entered.instance;
     if (!instance) {
-        ImGui::PopID();
         const std::string message = rendered_twice_message(display_name());
         if (!runtime->options().error_boundaries) throw HookError(message);
-        runtime->report(display_name(), "render", std::make_exception_ptr(HookError(message)));
+        // Drawn every frame, reported once per instance: the misuse repeats with each frame.
+        if (entered.report)
+            runtime->report(display_name(), "render", std::make_exception_ptr(HookError(message)));
         ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
         ImGui::TextWrapped("%s", message.c_str());
         ImGui::PopStyleColor();
         return {};
     }
     if (Access::failed(*instance)) {
-        ImGui::PopID();
         t_current_instance = Access::parent(*instance);
         draw_failed(*instance);
         return {};
     }
+    // Its body's ID seed: the key's ID, unless another key had that ID first.
+    ImGui::PushOverrideID(Access::own_seed(*instance) ? Access::id(*instance) : id);
     scope.instance = instance;
     return scope;
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string_view>
+#include <typeinfo>
 
 namespace imhooks::detail {
 
@@ -38,17 +39,25 @@ std::string type_name(const std::type_info& type) {
 std::string describe_exception(const std::exception_ptr& error) {
     if (!error) return {};
     try {
-        std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-        return e.what();
-    } catch (const char* text) {
-        return text ? text : "(null string thrown)";
-    } catch (const std::string& text) {
-        return text;
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            // what() may return null (it is only a virtual function): never build a string from it.
+            if (const char* what = e.what()) return what;
+            return "exception of type " + demangle(typeid(e).name()) + " (what() returned null)";
+        } catch (const char* text) {
+            return text ? text : "(null string thrown)";
+        } catch (const std::string& text) {
+            return text;
+        } catch (...) {
+            const std::type_info* type = abi::__cxa_current_exception_type();
+            return "exception of type " +
+                   (type ? demangle(type->name()) : std::string("(unknown)")) +
+                   " (not derived from std::exception)";
+        }
     } catch (...) {
-        const std::type_info* type = abi::__cxa_current_exception_type();
-        return "exception of type " + (type ? demangle(type->name()) : std::string("(unknown)")) +
-               " (not derived from std::exception)";
+        // Building the message failed (out of memory): a fixed text, never an exception.
+        return "(an exception whose message could not be built)";
     }
 }
 

@@ -1,6 +1,7 @@
 // The runtime's index of mounted instances: an open-addressing hash table from ImGui ID to
 // instance. ImGui IDs are already well-mixed hashes, and a lookup per component per frame is the
-// runtime's hottest path: one probe into a flat array instead of a node-based map's chain.
+// runtime's hottest path: one probe into a flat array instead of a node-based map's chain. IDs are
+// 32-bit hashes, so several instances may share one: lookups confirm the instance's key.
 #pragma once
 
 #include <imhooks/detail/instance.h>
@@ -20,16 +21,31 @@ class InstanceTable {
 
     std::size_t size() const { return size_; }
 
-    Instance* find(ImGuiID id) const {
+    // The instance filed under `id` for which is_it(instance) is true, or nullptr.
+    template <class IsIt>
+    Instance* find(ImGuiID id, IsIt&& is_it) const {
         const std::size_t mask = entries_.size() - 1;
         for (std::size_t i = id & mask;; i = (i + 1) & mask) {
             const Entry& entry = entries_[i];
             if (entry.instance == nullptr) return nullptr;
-            if (entry.id == id && entry.instance != tombstone()) return entry.instance;
+            if (entry.id == id && entry.instance != tombstone() && is_it(*entry.instance))
+                [[likely]]
+                return entry.instance;
         }
     }
 
-    // Takes ownership of `instance`, which must not be in the table yet.
+    // Visits every instance filed under `id`.
+    template <class Visit>
+    void for_each_with(ImGuiID id, Visit&& visit) const {
+        const std::size_t mask = entries_.size() - 1;
+        for (std::size_t i = id & mask;; i = (i + 1) & mask) {
+            const Entry& entry = entries_[i];
+            if (entry.instance == nullptr) return;
+            if (entry.id == id && entry.instance != tombstone()) visit(*entry.instance);
+        }
+    }
+
+    // Takes ownership of `instance`, filed under `id` (other instances may have the same ID).
     Instance& insert(ImGuiID id, std::unique_ptr<Instance> instance) {
         if ((used_ + 1) * 2 > entries_.size())
             rehash(size_ * 4 > entries_.size() ? entries_.size() * 2 : entries_.size());
@@ -39,13 +55,13 @@ class InstanceTable {
         return *raw;
     }
 
-    // Removes the instance of `id` and hands it back.
-    std::unique_ptr<Instance> erase(ImGuiID id) {
+    // Removes `instance`, filed under `id`, and hands it back.
+    std::unique_ptr<Instance> erase(ImGuiID id, const Instance& instance) {
         const std::size_t mask = entries_.size() - 1;
         for (std::size_t i = id & mask;; i = (i + 1) & mask) {
             Entry& entry = entries_[i];
             if (entry.instance == nullptr) return nullptr;
-            if (entry.id == id && entry.instance != tombstone()) {
+            if (entry.instance == &instance) {
                 std::unique_ptr<Instance> removed(entry.instance);
                 entry.instance = tombstone();
                 --size_;

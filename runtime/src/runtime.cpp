@@ -20,12 +20,11 @@ namespace imhooks {
 namespace detail {
 
 constinit thread_local Instance* t_current_instance = nullptr;
+constinit thread_local Instance* t_effect_instance = nullptr;
 constinit thread_local ImGuiContext* RuntimeImpl::t_frame_context = nullptr;
 constinit thread_local RuntimeImpl* RuntimeImpl::t_frame_runtime = nullptr;
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 Clock::time_point from_ticks(std::int64_t ticks) {
     return Clock::time_point(Clock::duration(ticks));
@@ -96,6 +95,16 @@ void Instance::throw_changed(std::size_t index, const std::string& now) const {
 //----------------------------------------------------------------------------------------------
 // Instance
 
+Instance::Instance(RuntimeImpl& runtime, std::string_view key, long long int_key, bool string_key,
+                   ImGuiID seed)
+    : int_key_(int_key),
+      seed_(seed),
+      string_key_(string_key),
+      runtime_(runtime),
+      name_(string_key ? std::string(key) : int_key_name(int_key)) {
+    slots_.reserve(4);  // allocated now, next to the instance: most components have few hooks
+}
+
 Instance::~Instance() = default;
 
 namespace {
@@ -153,6 +162,32 @@ void Instance::after_frame(Slot& slot) {
     runtime_.schedule_after_frame(*this, slot);
 }
 
+void Instance::report(const char* where, std::exception_ptr error) {
+    runtime_.report(name_, where, std::move(error));
+}
+
+void note_frame_request(Instance& instance, const Core& core) {
+    RuntimeImpl& runtime = instance.runtime_;
+    const int limit = runtime.options().runaway_frames;
+    if (runtime.core().get() != &core || limit <= 0 || instance.loop_reported_) return;
+    // Frames are counted plus one, so that 0 means "none yet".
+    const auto frame = static_cast<std::uint32_t>(runtime.frame() + 1);
+    if (instance.request_frame_ == frame) return;
+    const bool consecutive = instance.request_frame_ + 1 == frame;
+    instance.request_frame_ = frame;
+    // A frame with user input (a slider dragged for seconds sets its state every frame) neither
+    // counts nor breaks the run: the loop is the app rendering for no one but itself.
+    if (runtime.user_input()) {
+        if (!consecutive) instance.request_streak_ = 0;
+        return;
+    }
+    instance.request_streak_ = consecutive ? instance.request_streak_ + 1 : 1;
+    if (instance.request_streak_ >= static_cast<std::uint32_t>(limit)) {
+        instance.loop_reported_ = true;
+        runtime.report_render_loop(instance);
+    }
+}
+
 const std::shared_ptr<Core>& Instance::core() const {
     return runtime_.core();
 }
@@ -191,11 +226,12 @@ std::string int_key_name(long long key) {
 // RuntimeImpl
 
 RuntimeImpl::RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions options)
-    : owner_(owner),
+    : owner_(&owner),
       context_(context),
-      options_(options),
-      core_(std::make_shared<Core>()),
-      executor_(options_.executor) {
+      options_(std::move(options)),
+      core_(std::make_shared<Core>(options_.clock)),
+      executor_(options_.executor),
+      ui_thread_(std::this_thread::get_id()) {
     if (!context_)
         throw std::invalid_argument(
             "imhooks::Runtime: no ImGui context; call ImGui::CreateContext() first");
@@ -209,11 +245,16 @@ RuntimeImpl::RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions o
     if (options_.shutdown_timeout.count() < 0)
         throw std::invalid_argument(
             "imhooks::Runtime: RuntimeOptions::shutdown_timeout must be >= 0");
+    if (options_.runaway_frames < 0)
+        throw std::invalid_argument(
+            "imhooks::Runtime: RuntimeOptions::runaway_frames must be >= 0 (0: never report)");
     SettingsStore::of(context_);  // before the first NewFrame() reads the .ini file
     if (!executor_) {
         executor_ = std::make_shared<Executor>();
         owns_executor_ = true;
     }
+    frame_time_ = previous_frame_time_ = core_->now();
+    core_->watch_clock();
     const std::pair<ImGuiContextHookType, ImGuiContextHookCallback> hooks[] = {
         {ImGuiContextHookType_NewFramePre, &on_new_frame},
         {ImGuiContextHookType_EndFramePost, &on_end_frame},
@@ -229,18 +270,45 @@ RuntimeImpl::RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions o
 }
 
 RuntimeImpl::~RuntimeImpl() {
+    // Reached only on the UI thread, outside a frame (see release()).
     forget_frame();
     if (context_)
         for (ImGuiID id : hook_ids_) ImGui::RemoveContextHook(context_, id);
     unmount_all();
+    core_->clear_waker();
     shut_down_work();
+    // Updates still queued go with the queue, destroyed here outside its lock; later posts are
+    // refused, so none can keep the core alive.
+    std::vector<std::shared_ptr<Updatable>> discarded = core_->close_queue();
+}
+
+bool RuntimeImpl::release() {
+    owner_.store(nullptr, std::memory_order_release);
+    const bool ui_thread = std::this_thread::get_id() == ui_thread_.load(std::memory_order_acquire);
+    if (ui_thread && busy_ == 0) return true;
+    // Deferred: the UI thread deletes it at its next frame boundary. The application's callbacks
+    // may refer to the Runtime object, gone when this returns: the waker is cleared now (after
+    // waking the loop, which must come to a frame boundary), the error handler is no longer
+    // called (report() sees released_).
+    if (!ui_thread) core_->request_frame();
+    core_->clear_waker();
+    released_.store(true, std::memory_order_release);  // from here on `this` may be deleted
+    return false;
+}
+
+bool RuntimeImpl::leave_busy() {
+    if (--busy_ > 0 || !released_.load(std::memory_order_acquire)) return true;
+    delete this;
+    return false;
 }
 
 RuntimeImpl* RuntimeImpl::find(ImGuiContext* context) {
     if (!context) return nullptr;
     for (const ImGuiContextHook& hook : context->Hooks)
-        if (hook.Callback == &on_new_frame && hook.Type == ImGuiContextHookType_NewFramePre)
-            return static_cast<RuntimeImpl*>(hook.UserData);
+        if (hook.Callback == &on_new_frame && hook.Type == ImGuiContextHookType_NewFramePre) {
+            auto* runtime = static_cast<RuntimeImpl*>(hook.UserData);
+            if (!runtime->released_.load(std::memory_order_acquire)) return runtime;
+        }
     return nullptr;
 }
 
@@ -252,20 +320,62 @@ void RuntimeImpl::on_end_frame(ImGuiContext*, ImGuiContextHook* hook) {
 }
 void RuntimeImpl::on_shutdown(ImGuiContext*, ImGuiContextHook* hook) {
     auto* self = static_cast<RuntimeImpl*>(hook->UserData);
+    self->enter_busy();
     self->forget_frame();
+    self->in_frame_ = false;
     self->unmount_all();
     self->context_ = nullptr;  // the context is going away: never touch it again
+    (void)self->leave_busy();  // released meanwhile (or before, from another thread): gone now
 }
 
-Instance* RuntimeImpl::enter(ImGuiID id, std::string_view name, long long int_key,
-                             const ComponentOptions& options) {
-    auto make_name = [&] { return name.empty() ? int_key_name(int_key) : std::string(name); };
-    Instance* found = instances_.find(id);
+namespace {
+
+// ImGui's identity of a string key: the text from its last "###" on (ImHashStr restarts there),
+// or all of it.
+std::string_view identity_of(std::string_view key) {
+    const std::size_t at = key.rfind("###");
+    return at == std::string_view::npos ? key : key.substr(at);
+}
+
+}  // namespace
+
+RuntimeImpl::Entered RuntimeImpl::enter(ImGuiID id, ImGuiID seed, std::string_view name,
+                                        long long int_key, bool string_key,
+                                        const ComponentOptions& options) {
+    // The ID is a 32-bit hash: the key itself decides. A string key matches its exact text (the
+    // common case: one comparison) or, when it holds "###", the same identity under a new label.
+    bool relabel = false;
+    auto is_it = [&](const Instance& instance) {
+        if (instance.seed_ != seed || instance.string_key_ != string_key) return false;
+        if (!string_key) return instance.int_key_ == int_key;
+        if (instance.name_ == name) return true;
+        const std::string_view identity = identity_of(name);
+        relabel = identity.size() != name.size() && identity == identity_of(instance.name_);
+        return relabel;
+    };
+    Instance* found = instances_.find(id, is_it);
     if (!found) {
-        found = &instances_.insert(id, std::make_unique<Instance>(*this, make_name()));
-        found->id_ = id;
+        auto created = std::make_unique<Instance>(*this, name, int_key, string_key, seed);
+        // Another key already has this ID: give this one's body a seed of its own, so that the
+        // widgets inside the two never share IDs.
+        ImGuiID body_id = id;
+        for (std::uint32_t salt = 1;; ++salt) {
+            bool taken = false;
+            instances_.for_each_with(id, [&](const Instance& other) {
+                taken = taken || (other.own_seed_ ? other.id_ : id) == body_id;
+            });
+            if (!taken) break;
+            body_id = ImHashData(&salt, sizeof(salt), id);
+        }
+        created->id_ = body_id;
+        created->own_seed_ = body_id != id;
+        found = &instances_.insert(id, std::move(created));
     } else if (found->last_frame_ == static_cast<std::uint32_t>(frame_)) {
-        return nullptr;  // rendered twice
+        const bool first = !found->twice_reported_;
+        found->twice_reported_ = true;
+        return {nullptr, first};  // rendered twice
+    } else if (relabel) {
+        found->name_ = name;  // "###": the same instance under its latest label
     }
     Instance& instance = *found;
     // The same parent object as in the previous frame is the same parent: its ID is looked up
@@ -275,25 +385,32 @@ Instance* RuntimeImpl::enter(ImGuiID id, std::string_view name, long long int_ke
         instance.parent_id_ = t_current_instance ? t_current_instance->id_ : 0;
     instance.last_frame_ = static_cast<std::uint32_t>(frame_);
     ++rendered_this_frame_;
-    instance.last_time_ = frame_time_;
     instance.window_id_ = context_->CurrentWindow ? context_->CurrentWindow->ID : 0;
-    instance.grace_ms_ = options.unmount_grace
-                             ? static_cast<std::int32_t>(std::clamp<std::chrono::milliseconds::rep>(
-                                   options.unmount_grace->count(), 0, INT32_MAX))
-                             : -1;
+    if (options.unmount_grace) {
+        // Whole milliseconds in 32 bits; INT32_MAX (about 24.8 days and beyond) means forever.
+        const auto ms = options.unmount_grace->count();
+        instance.grace_ms_ = ms <= 0           ? 0
+                             : ms >= INT32_MAX ? INT32_MAX
+                                               : static_cast<std::int32_t>(ms);
+    } else {
+        instance.grace_ms_ = -1;
+    }
     instance.cursor_ = 0;
     instance.parent_ = t_current_instance;
     t_current_instance = &instance;
-    return &instance;
+    return {&instance, false};
 }
 
 void RuntimeImpl::report(const std::string& component, const char* where,
                          std::exception_ptr error) noexcept {
     try {
         ComponentError report{component, where, describe_exception(error), error};
-        if (error_handler_) {
+        // Our own reference: the handler may replace itself while it runs. Once the Runtime is
+        // destroyed (its teardown deferred), the handler, which may refer to it, is not called.
+        const auto handler = released_.load(std::memory_order_acquire) ? nullptr : error_handler_;
+        if (handler) {
             try {
-                error_handler_(report);
+                (*handler)(report);
                 return;
             } catch (...) {
                 report_error("the error handler threw", std::current_exception());
@@ -306,27 +423,57 @@ void RuntimeImpl::report(const std::string& component, const char* where,
     }
 }
 
+bool RuntimeImpl::user_input() const {
+    if (!context_) return false;
+    const ImGuiContext& g = *context_;
+    const ImGuiIO& io = g.IO;
+    if (g.ActiveId != 0 || io.MouseWheel != 0.0f || io.MouseWheelH != 0.0f ||
+        !io.InputQueueCharacters.empty())
+        return true;
+    if (ImGui::IsMousePosValid(&io.MousePos) &&
+        (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f))
+        return true;
+    for (bool down : io.MouseDown)
+        if (down) return true;
+    return false;
+}
+
+void RuntimeImpl::report_render_loop(Instance& instance) {
+    render_loops_.push_back(instance.name());
+}
+
 void RuntimeImpl::forget_frame() {
     if (t_frame_runtime != this) return;
     t_frame_context = nullptr;
     t_frame_runtime = nullptr;
 }
 
-void RuntimeImpl::begin_frame() {
+bool RuntimeImpl::begin_frame() {
+    ui_thread_.store(std::this_thread::get_id(), std::memory_order_release);
+    // A frame that began and never ended (the app threw between NewFrame and Render) is over.
+    if (in_frame_) {
+        in_frame_ = false;
+        --busy_;
+    }
+    // Released from another thread, or during a frame that never ended: tear down here.
+    enter_busy();
+    if (!leave_busy()) return false;
+    enter_busy();
     ++frame_;
     t_frame_context = context_;
     t_frame_runtime = this;
     rendered_this_frame_ = 0;
-    frame_time_ = Clock::now();
-    in_frame_ = true;
+    previous_frame_time_ = frame_time_;
+    frame_time_ = core_->now();
     contexts_.clear();  // a ContextProvider kept past Render() provides nothing in later frames
 
     Core& core = *core_;
     // Clear dirty before taking the queue: a post racing with us then leaves dirty set.
     const bool woken = core.dirty_.exchange(false, std::memory_order_acq_rel);
     std::int64_t timed = core.timed_frame_ns_.load(std::memory_order_relaxed);
-    if (timed != 0 && from_ticks(timed) <= frame_time_)
-        core.timed_frame_ns_.compare_exchange_strong(timed, 0, std::memory_order_relaxed);
+    if (timed != Core::kNoTimedFrame && from_ticks(timed) <= frame_time_)
+        core.timed_frame_ns_.compare_exchange_strong(timed, Core::kNoTimedFrame,
+                                                     std::memory_order_relaxed);
     if (woken)
         core.extra_frames_.store(options_.extra_frames_after_wake, std::memory_order_relaxed);
     else if (core.extra_frames_.load(std::memory_order_relaxed) > 0)
@@ -337,6 +484,7 @@ void RuntimeImpl::begin_frame() {
         std::lock_guard lock(core.mutex_);
         updates.swap(core.queue_);
     }
+    // Outside the lock: applying runs user code (use_state's queued updaters).
     for (auto& update : updates) {
         try {
             update->apply();
@@ -346,6 +494,9 @@ void RuntimeImpl::begin_frame() {
     }
     updates_applied_ += updates.size();
     report_late();
+    // Components may render from here on (not from the updates above).
+    in_frame_ = true;
+    return true;
 }
 
 void RuntimeImpl::report_late() {
@@ -358,7 +509,7 @@ void RuntimeImpl::report_late() {
     for (auto& late : reports) report(late.component, late.where, late.error);
 }
 
-bool RuntimeImpl::keep_unrendered(const Instance& instance) {
+bool RuntimeImpl::keep_unrendered(Instance& instance) {
     // A collapsed or hidden window that was still submitted keeps its components alive.
     for (ImGuiWindow* window = ImGui::FindWindowByID(instance.window_id_); window;
          window = window->ParentWindow) {
@@ -367,42 +518,63 @@ bool RuntimeImpl::keep_unrendered(const Instance& instance) {
             break;
         }
     }
+    if (instance.grace_ms_ == INT32_MAX) return true;  // forever
     const auto grace = instance.grace_ms_ >= 0 ? std::chrono::milliseconds(instance.grace_ms_)
                                                : options_.unmount_grace;
     if (grace.count() > 0) {
-        const Clock::time_point deadline = instance.last_time_ + grace;
+        const Clock::time_point deadline = saturating_add(instance.last_time_, grace);
+        if (deadline == Clock::time_point::max()) return true;  // forever: no frame to ask for
         if (frame_time_ < deadline) {
             // Make sure a frame comes to unmount it once the grace period is over.
-            request_frame_in(std::chrono::ceil<std::chrono::milliseconds>(deadline - frame_time_));
+            request_frame_at(deadline);
             return true;
         }
     }
     return false;
 }
 
-void RuntimeImpl::end_frame() {
+bool RuntimeImpl::end_frame() {
+    if (!in_frame_) return true;  // attached during this frame: its first frame is the next one
     // Unmount first (their cleanups run before this frame's new effects), then after-frame work.
     // When every instance was rendered there is nothing to look at.
     in_frame_ = false;
     forget_frame();
     if (rendered_this_frame_ < instances_.size()) {
         std::vector<std::unique_ptr<Instance>> gone;
+        const auto previous = static_cast<std::uint32_t>(frame_ - 1);
         instances_.for_each([&](ImGuiID id, Instance& instance) {
-            if (instance.last_frame_ != static_cast<std::uint32_t>(frame_) &&
-                !keep_unrendered(instance))
-                gone.push_back(instances_.erase(id));
+            if (instance.last_frame_ == static_cast<std::uint32_t>(frame_)) return;
+            // Its first frame away: the grace period counts from its last frame.
+            if (instance.last_frame_ == previous) instance.last_time_ = previous_frame_time_;
+            if (!keep_unrendered(instance)) gone.push_back(instances_.erase(id, instance));
         });
         for (auto& instance : gone) instance->unmount();
     }
     std::vector<std::pair<Instance*, Slot*>> work;
     work.swap(after_frame_);
     for (auto [instance, slot] : work) {
+        t_effect_instance = instance;
         try {
             slot->after_frame();
         } catch (...) {
             report(instance->name(), "effect", std::current_exception());
         }
+        t_effect_instance = nullptr;
     }
+    if (!render_loops_.empty()) {
+        std::vector<std::string> loops;
+        loops.swap(render_loops_);
+        for (const std::string& name : loops) {
+            const std::string message =
+                "imhooks: component \"" + name + "\" requested a frame from its body or its " +
+                "effects in each of the last " + std::to_string(options_.runaway_frames) +
+                " frames, so the app never rests: a setter called unconditionally while " +
+                "rendering, an effect that sets its own dependency, or a dependency that never " +
+                "equals itself? (reported once; the app keeps running)";
+            report(name, "render loop", std::make_exception_ptr(std::runtime_error(message)));
+        }
+    }
+    return leave_busy();
 }
 
 void RuntimeImpl::unmount_all() {
@@ -412,24 +584,20 @@ void RuntimeImpl::unmount_all() {
 
 void RuntimeImpl::shut_down_work() {
     Core& core = *core_;
-    {
-        std::lock_guard lock(core.waker_mutex_);
-        core.waker_ = nullptr;
-    }
     // Jobs were asked to stop by unmount_all(); their stop requests and destructions run on the
-    // executor. Wait for them, bounded.
+    // executor. Wait for them, bounded (in real time, not the runtime's clock).
     bool done;
     {
+        const auto deadline =
+            saturating_add(std::chrono::steady_clock::now(), options_.shutdown_timeout);
         std::unique_lock lock(core.active_mutex_);
-        done = core.active_cv_.wait_for(lock, options_.shutdown_timeout,
-                                        [&] { return core.active_work() == 0; });
+        done = core.active_cv_.wait_until(lock, deadline, [&] { return core.active_work() == 0; });
     }
     const std::size_t left = core.active_work();
     std::vector<Core::LateReport> reports;
     {
         std::lock_guard lock(core.mutex_);
         core.closed_.store(true, std::memory_order_release);
-        core.queue_.clear();
         reports.swap(core.late_reports_);
     }
     for (auto& late : reports) report(late.component, late.where, late.error);
@@ -452,11 +620,14 @@ RuntimeStats RuntimeImpl::stats() const {
     return stats;
 }
 
-void RuntimeImpl::for_each_component(const std::function<void(const ComponentInfo&)>& visit,
-                                     bool with_hooks) const {
-    instances_.for_each([&](ImGuiID id, const Instance& instance) {
+bool RuntimeImpl::for_each_component(const std::function<void(const ComponentInfo&)>& visit,
+                                     bool with_hooks) {
+    // The visitor may release the runtime: the visit ends, then it goes.
+    enter_busy();
+    instances_.for_each([&](ImGuiID, const Instance& instance) {
+        if (released_.load(std::memory_order_relaxed)) return;
         ComponentInfo info;
-        info.id = id;
+        info.id = instance.id_;
         info.window_id = instance.window_id_;
         info.name = instance.name_;
         info.hooks = instance.slots_.size();
@@ -468,47 +639,61 @@ void RuntimeImpl::for_each_component(const std::function<void(const ComponentInf
                     {hook_kind_name(slot->kind()), type_name(slot->value_type()), slot->status()});
         visit(info);
     });
+    return leave_busy();
 }
 
 bool RuntimeImpl::wait(std::chrono::milliseconds timeout) {
-    Core& core = *core_;
-    const Clock::time_point deadline = Clock::now() + timeout;
-    std::unique_lock lock(core.mutex_);
-    while (!core.needs_frame()) {
-        Clock::time_point until = deadline;
-        if (const std::int64_t timed = core.timed_frame_ns_.load(std::memory_order_relaxed))
-            until = std::min(until, from_ticks(timed));
-        if (Clock::now() >= deadline) return false;
-        core.wake_cv_.wait_until(lock, until);
+    // Our own reference: the runtime may be destroyed on the UI thread while we wait.
+    const std::shared_ptr<Core> core = core_;
+    using Steady = std::chrono::steady_clock;
+    const Steady::time_point deadline = saturating_add(Steady::now(), timeout);
+    for (;;) {
+        std::uint64_t seq;
+        {
+            std::lock_guard lock(core->mutex_);
+            seq = core->wake_seq_;
+        }
+        // Outside the lock: needs_frame() reads the runtime's clock, which is user code.
+        if (core->needs_frame()) return true;
+        const Steady::time_point now = Steady::now();
+        if (now >= deadline) return false;
+        Steady::time_point until = deadline;
+        if (const std::int64_t timed = core->timed_frame_ns_.load(std::memory_order_relaxed);
+            timed != Core::kNoTimedFrame) {
+            // The timed frame is on the runtime's clock: wait as long in real time, then look
+            // again (a clock that jumps wakes us through notify_waiters()).
+            const auto left = saturating_sub(from_ticks(timed), core->now());
+            until = std::min(until, saturating_add(now, left));
+        }
+        std::unique_lock lock(core->mutex_);
+        core->wake_cv_.wait_until(lock, until, [&] { return core->wake_seq_ != seq; });
     }
-    return true;
-}
-
-void RuntimeImpl::set_waker(std::function<void()> waker) {
-    std::lock_guard lock(core_->waker_mutex_);
-    core_->waker_ = std::move(waker);
-    core_->waker_failed_ = false;
 }
 
 void RuntimeImpl::request_frame_in(std::chrono::milliseconds delay) {
-    const std::int64_t at =
-        (Clock::now() + std::max(delay, std::chrono::milliseconds(0))).time_since_epoch().count();
-    std::int64_t current = core_->timed_frame_ns_.load(std::memory_order_relaxed);
+    request_frame_at(saturating_add(core_->now(), std::max(delay, std::chrono::milliseconds(0))));
+}
+
+void RuntimeImpl::request_frame_at(Clock::time_point at) {
+    if (at == Clock::time_point::max()) return;  // never due
+    // Our own reference, and no member used after the waker: it may destroy the runtime.
+    const std::shared_ptr<Core> core = core_;
+    const std::int64_t ticks = at.time_since_epoch().count();
+    std::int64_t current = core->timed_frame_ns_.load(std::memory_order_relaxed);
     bool earlier = false;
-    while ((current == 0 || at < current) &&
-           !(earlier = core_->timed_frame_ns_.compare_exchange_weak(current, at,
-                                                                    std::memory_order_relaxed))) {
+    while (ticks < current && !(earlier = core->timed_frame_ns_.compare_exchange_weak(
+                                    current, ticks, std::memory_order_relaxed))) {
     }
+    if (!earlier) return;
+    core->notify_waiters();  // waiters recompute their deadline
     // A loop waiting with a longer timeout must recompute it; within a frame on the UI thread the
     // loop reads next_timed_frame() after the frame anyway.
-    if (earlier && t_frame_runtime != this) core_->call_waker();
-    { std::lock_guard lock(core_->mutex_); }
-    core_->wake_cv_.notify_all();  // waiters recompute their deadline
+    if (t_frame_runtime != this) core->call_waker();
 }
 
 std::optional<Clock::time_point> RuntimeImpl::next_timed_frame() const {
     const std::int64_t timed = core_->timed_frame_ns_.load(std::memory_order_relaxed);
-    if (timed == 0) return std::nullopt;
+    if (timed == Core::kNoTimedFrame) return std::nullopt;
     return from_ticks(timed);
 }
 
@@ -519,13 +704,20 @@ std::optional<Clock::time_point> RuntimeImpl::next_timed_frame() const {
 
 Runtime::Runtime(ImGuiContext* context, RuntimeOptions options)
     : impl_(std::make_unique<detail::RuntimeImpl>(
-          *this, context ? context : ImGui::GetCurrentContext(), options)) {}
+          *this, context ? context : ImGui::GetCurrentContext(), std::move(options))) {}
 
-Runtime::~Runtime() = default;
+Runtime::~Runtime() {
+    // From inside a frame, or from another thread, the teardown is deferred: see runtime.h.
+    // impl_ keeps pointing at it during an immediate teardown: a waker still running on another
+    // thread may call this Runtime until the teardown has waited for it.
+    detail::RuntimeImpl* impl = impl_.get();
+    if (impl->release()) delete impl;
+    (void)impl_.release();
+}
 
 Runtime* Runtime::current() {
     detail::RuntimeImpl* impl = detail::RuntimeImpl::find(ImGui::GetCurrentContext());
-    return impl ? &impl->owner() : nullptr;
+    return impl ? impl->owner() : nullptr;
 }
 
 void Runtime::set_error_handler(std::function<void(const ComponentError&)> handler) {
@@ -541,13 +733,18 @@ bool Runtime::wait(std::chrono::milliseconds timeout) {
     return impl_->wait(timeout);
 }
 void Runtime::request_frame() {
-    impl_->core()->request_frame();
+    // Our own reference: the waker it may call may destroy this runtime.
+    const std::shared_ptr<detail::Core> core = impl_->core();
+    core->request_frame();
 }
 void Runtime::request_frame_in(std::chrono::milliseconds delay) {
     impl_->request_frame_in(delay);
 }
 std::optional<std::chrono::steady_clock::time_point> Runtime::next_timed_frame() const {
     return impl_->next_timed_frame();
+}
+Clock::time_point Runtime::now() const {
+    return impl_->core()->now();
 }
 RuntimeStats Runtime::stats() const {
     return impl_->stats();
@@ -560,7 +757,7 @@ const RuntimeOptions& Runtime::options() const {
 }
 void Runtime::for_each_component(const std::function<void(const ComponentInfo&)>& visit,
                                  bool with_hooks) const {
-    impl_->for_each_component(visit, with_hooks);
+    (void)impl_->for_each_component(visit, with_hooks);
 }
 
 }  // namespace imhooks

@@ -12,9 +12,11 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
-
+#include <string>
+#include <thread>
 #include <vector>
 
 namespace imhooks::detail {
@@ -27,16 +29,27 @@ class RuntimeImpl {
     RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions options);
     ~RuntimeImpl();
 
+    // The runtime attached to `context` (one that was released is no longer attached).
     static RuntimeImpl* find(ImGuiContext* context);
     // find() for the context whose frame this thread is in, without scanning its hooks.
     static RuntimeImpl* find_in_frame(ImGuiContext* context) {
         return context && context == t_frame_context ? t_frame_runtime : find(context);
     }
-    Runtime& owner() { return owner_; }
+    // The Runtime that owns it; nullptr once released.
+    Runtime* owner() const { return owner_.load(std::memory_order_acquire); }
+    // ~Runtime: true when the caller must delete it now (on the UI thread, outside a frame);
+    // otherwise it is deleted later on the UI thread (see ~Runtime). Any thread.
+    bool release();
 
-    // The instance for `id`, entered; nullptr when it was already rendered in this frame.
-    Instance* enter(ImGuiID id, std::string_view name, long long int_key,
-                    const ComponentOptions& options);
+    // What enter() found for a key.
+    struct Entered {
+        Instance* instance = nullptr;  // null: the key was already rendered in this frame
+        bool report = false;           // rendered twice, and not reported for this instance yet
+    };
+    // The instance for (`seed`, key) filed under `id`, entered. `name` is the string key
+    // (`string_key`) or empty with `int_key`.
+    Entered enter(ImGuiID id, ImGuiID seed, std::string_view name, long long int_key,
+                  bool string_key, const ComponentOptions& options);
     void schedule_after_frame(Instance& instance, Slot& slot) {
         after_frame_.emplace_back(&instance, &slot);
     }
@@ -52,8 +65,17 @@ class RuntimeImpl {
     // Hands an error that cannot propagate to the error handler (default: stderr).
     void report(const std::string& component, const char* where, std::exception_ptr error) noexcept;
     void set_error_handler(std::function<void(const ComponentError&)> handler) {
-        error_handler_ = std::move(handler);
+        // The handler may be running (and replacing itself): report() holds its own reference.
+        error_handler_ = handler
+                             ? std::make_shared<const std::function<void(const ComponentError&)>>(
+                                   std::move(handler))
+                             : nullptr;
     }
+    // `instance` requested frames from its body or effects in options().runaway_frames frames
+    // in a row: reported at the end of this frame.
+    void report_render_loop(Instance& instance);
+    // This frame shows user input: an active item, mouse movement, buttons, wheel or text.
+    bool user_input() const;
 
     const std::shared_ptr<Core>& core() const { return core_; }
     Executor& executor() const { return *executor_; }
@@ -61,28 +83,38 @@ class RuntimeImpl {
     const RuntimeOptions& options() const { return options_; }
     ContextStack& contexts() { return contexts_; }
     RuntimeStats stats() const;
-    void for_each_component(const std::function<void(const ComponentInfo&)>& visit,
-                            bool with_hooks) const;
+    // False when `visit` destroyed the runtime (then `this` is gone).
+    bool for_each_component(const std::function<void(const ComponentInfo&)>& visit,
+                            bool with_hooks);
     bool wait(std::chrono::milliseconds timeout);
-    void set_waker(std::function<void()> waker);
+    void set_waker(std::function<void()> waker) { core_->set_waker(std::move(waker)); }
     bool needs_frame() const { return core_->needs_frame(); }
     void request_frame_in(std::chrono::milliseconds delay);
-    std::optional<std::chrono::steady_clock::time_point> next_timed_frame() const;
+    std::optional<Clock::time_point> next_timed_frame() const;
 
   private:
     static void on_new_frame(ImGuiContext* context, ImGuiContextHook* hook);
     static void on_end_frame(ImGuiContext* context, ImGuiContextHook* hook);
     static void on_shutdown(ImGuiContext* context, ImGuiContextHook* hook);
 
-    void begin_frame();
+    // Each returns false when the runtime was released meanwhile and deleted itself.
+    bool begin_frame();
     void forget_frame();  // this thread's find_in_frame() cache no longer points here
-    void end_frame();
-    bool keep_unrendered(const Instance& instance);
+    bool end_frame();
+    bool keep_unrendered(Instance& instance);
     void unmount_all();
     void report_late();
+    // Waits (bounded) for the work of this runtime's jobs, then shuts down the executor it owns.
     void shut_down_work();
+    // A timed frame at `at` on the runtime's clock (time_point::max(): never).
+    void request_frame_at(Clock::time_point at);
+    // The UI thread runs code that may release the runtime (a frame, a visitor): while busy, a
+    // release only marks it, and the last leave_busy() deletes it. leave_busy() returns false
+    // when it did.
+    void enter_busy() { ++busy_; }
+    [[nodiscard]] bool leave_busy();
 
-    Runtime& owner_;
+    std::atomic<Runtime*> owner_;
     static thread_local ImGuiContext* t_frame_context;
     static thread_local RuntimeImpl* t_frame_runtime;
 
@@ -96,12 +128,18 @@ class RuntimeImpl {
     InstanceTable instances_;
     std::vector<std::pair<Instance*, Slot*>> after_frame_;
     ContextStack contexts_;
-    std::function<void(const ComponentError&)> error_handler_;
+    std::shared_ptr<const std::function<void(const ComponentError&)>> error_handler_;
+    std::vector<std::string> render_loops_;  // components to report at the end of the frame
     std::size_t frame_ = 0;
     std::size_t rendered_this_frame_ = 0;  // distinct instances entered in this frame
-    std::chrono::steady_clock::time_point frame_time_{};
+    Clock::time_point frame_time_{};
+    Clock::time_point previous_frame_time_{};
     std::size_t updates_applied_ = 0;
     bool in_frame_ = false;
+    // The UI thread: the last one to begin a frame (at first, the one that created it).
+    std::atomic<std::thread::id> ui_thread_;
+    int busy_ = 0;                       // UI thread only
+    std::atomic<bool> released_{false};  // ~Runtime ran; deleted at the next chance
 };
 
 }  // namespace imhooks::detail

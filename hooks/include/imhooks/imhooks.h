@@ -14,6 +14,7 @@
 //   Render
 //
 // runtime.h    Runtime, RuntimeOptions, component(key, body)
+// clock.h      Clock, ManualClock (RuntimeOptions::clock)
 // state.h      use_state, use_state with deps, use_ref, use_previous
 // memo.h       use_memo, use_effect
 // context.h    use_context, provide_context, ContextProvider

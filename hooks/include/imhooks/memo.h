@@ -45,6 +45,7 @@ class EffectSlot final : public SlotOf<EffectSlot<D>> {
         if (has_deps_ && deps_ == deps) return;
         deps_ = std::move(deps);
         has_deps_ = true;
+        instance_ = &instance;
         if (!pending_) instance.after_frame(*this);
         pending_ = [this, effect = std::forward<F>(effect)]() mutable {
             using R = std::invoke_result_t<std::decay_t<F>&>;
@@ -61,7 +62,13 @@ class EffectSlot final : public SlotOf<EffectSlot<D>> {
     void after_frame() override {
         UniqueFunction effect = std::move(pending_);
         pending_ = {};
-        run_cleanup();
+        // The previous effect's cleanup failing is its own error: reported as such, and the new
+        // effect still runs (its deps changed whatever the old cleanup did).
+        try {
+            run_cleanup();
+        } catch (...) {
+            instance_->report("cleanup", std::current_exception());
+        }
         effect();
     }
 
@@ -79,6 +86,7 @@ class EffectSlot final : public SlotOf<EffectSlot<D>> {
 
     D deps_{};
     bool has_deps_ = false;
+    Instance* instance_ = nullptr;  // its component (slots never outlive their instance)
     UniqueFunction pending_;
     UniqueFunction cleanup_;
 };
@@ -100,8 +108,9 @@ const std::decay_t<std::invoke_result_t<F&>>& use_memo(F&& compute, Deps<Ds...> 
 // Runs effect() after the frame in which the component first renders and after every frame in
 // which `deps` changed. effect() may return a cleanup callable: it runs before the next effect of
 // this hook and when the component unmounts. Effects run on the UI thread after the frame's end,
-// outside any ImGui window; an exception they throw is reported on stderr. UI thread, inside a
-// component.
+// outside any ImGui window; an exception an effect or a cleanup throws goes to the error handler
+// (where = "effect" or "cleanup"; default: stderr). A cleanup that throws when deps change does
+// not stop the new effect. UI thread, inside a component.
 template <class F, class... Ds>
 void use_effect(F&& effect, Deps<Ds...> deps) {
     using Slot = detail::EffectSlot<Deps<Ds...>>;

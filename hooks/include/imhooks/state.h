@@ -6,60 +6,206 @@
 #include <imhooks/detail/instance.h>
 
 #include <concepts>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <type_traits>
 #include <utility>
+#include <variant>
+#include <vector>
 
 namespace imhooks {
 
 namespace detail {
 
+// A queued set(fn): fn kept until it runs, type-erased and move-only.
+template <class T>
+class Updater {
+  public:
+    virtual ~Updater() = default;
+    virtual T operator()(const T& latest) = 0;
+};
+
+template <class T, class F>
+class UpdaterOf final : public Updater<T> {
+  public:
+    explicit UpdaterOf(F&& f) : f_(std::move(f)) {}
+    explicit UpdaterOf(const F& f) : f_(f) {}
+    T operator()(const T& latest) override { return T(std::invoke(f_, latest)); }
+
+  private:
+    F f_;
+};
+
 // The part of a use_state shared with setters on other threads. The value shown lives in the
 // slot; the cell points at it while the component is mounted.
+//
+// Updates are applied one at a time, in call order, and never under the cell's lock (an updater
+// is user code: it may call the setter again, or take its time). Whoever finds the cell idle
+// (nothing running, nothing queued) computes its update at once on its own thread, marking the
+// cell "running"; an update arriving meanwhile is queued, and the queue is applied by the UI
+// thread at the next frame start. So an uncontended set(fn) runs fn on the caller's thread and
+// can tell that the value did not change (no frame), and contended calls all count, in order.
 template <class T>
 class StateCell final : public Updatable, public std::enable_shared_from_this<StateCell<T>> {
   public:
     StateCell(T* shown, std::shared_ptr<Core> core) : shown_(shown), core_(std::move(core)) {}
 
-    // Any thread. `make(latest)` gives the new value from the latest one (pending or shown).
-    template <class Make>
-    void update(Make&& make) {
-        bool post = false;
+    // set(value). Any thread.
+    void set_value(T next) {
+        bool post;
         {
             std::lock_guard lock(mutex_);
             if (!shown_) return;  // unmounted
-            const T& latest = pending_ ? *pending_ : *shown_;
-            T next = std::forward<Make>(make)(latest);
-            if constexpr (std::equality_comparable<T>) {
-                if (next == latest) return;  // unchanged: no frame
+            if (running_ || !queue_.empty()) {
+                queue_.emplace_back(std::in_place_index<0>, std::move(next));
+            } else {
+                const T& latest = pending_ ? *pending_ : *shown_;
+                if constexpr (std::equality_comparable<T>) {
+                    if (next == latest) return;  // unchanged: no frame
+                }
+                pending_ = std::move(next);
             }
-            pending_.emplace(std::move(next));
-            post = !queued_;
-            queued_ = true;
+            post = mark_queued();
         }
         if (post) core_->post(this->shared_from_this());
     }
 
-    void apply() override {  // UI thread, frame start
-        std::lock_guard lock(mutex_);
-        if (pending_ && shown_) *shown_ = std::move(*pending_);
-        pending_.reset();
-        queued_ = false;
+    // set(fn): fn(latest) -> the new value. Any thread.
+    template <class F>
+    void update(F&& fn) {
+        std::optional<T> copy;  // the shown value, when nothing is pending
+        const T* latest;
+        {
+            std::unique_lock lock(mutex_);
+            if (!shown_) return;  // unmounted
+            if (running_ || !queue_.empty()) {
+                queue_.emplace_back(
+                    std::in_place_index<1>,
+                    std::make_unique<UpdaterOf<T, std::decay_t<F>>>(std::forward<F>(fn)));
+                const bool post = mark_queued();
+                lock.unlock();
+                if (post) core_->post(this->shared_from_this());
+                return;
+            }
+            running_ = true;  // pending_ is ours until we are done
+            if (pending_) {
+                latest = &*pending_;
+            } else {
+                // A copy: the slot holding the shown value may go (unmount) while fn runs.
+                copy.emplace(*shown_);
+                latest = &*copy;
+            }
+        }
+        std::optional<T> next;
+        std::exception_ptr error;
+        try {
+            next.emplace(T(std::invoke(fn, *latest)));
+            if constexpr (std::equality_comparable<T>) {
+                if (*next == *latest) next.reset();  // unchanged: no frame
+            }
+        } catch (...) {
+            error = std::current_exception();
+        }
+        finish(std::move(next));
+        if (error) std::rethrow_exception(error);  // the state is unchanged
+    }
+
+    // UI thread, at the start of a frame: shows the pending value, after applying the queue.
+    void apply() override {
+        std::vector<Item> items;  // destroyed after the lock is released
+        {
+            std::lock_guard lock(mutex_);
+            queued_ = false;
+            if (!shown_) return;
+            if (running_) return;  // an update computed on another thread; it posts when done
+            if (queue_.empty()) {
+                if (pending_) {
+                    *shown_ = std::move(*pending_);
+                    pending_.reset();
+                }
+                return;
+            }
+            items.swap(queue_);
+            running_ = true;
+        }
+        // Alone (running_), outside the lock: the queued updaters are user code. Updates they
+        // make themselves are queued, and applied at the next frame start.
+        T* latest = pending_ ? &*pending_ : shown_;
+        std::exception_ptr error;
+        for (Item& item : items) {
+            try {
+                if (item.index() == 0) {
+                    *latest = std::move(std::get<0>(item));
+                } else {
+                    T next = (*std::get<1>(item))(*latest);
+                    *latest = std::move(next);
+                }
+            } catch (...) {
+                if (!error) error = std::current_exception();  // the others still apply
+            }
+        }
+        bool post;
+        {
+            std::lock_guard lock(mutex_);
+            running_ = false;
+            if (pending_) {
+                *shown_ = std::move(*pending_);
+                pending_.reset();
+            }
+            post = !queue_.empty() && mark_queued();
+        }
+        if (post) core_->post(this->shared_from_this());
+        if (error) std::rethrow_exception(error);  // reported by the runtime
     }
 
     void detach() {  // UI thread: the slot holding the shown value is going away
+        std::optional<T> pending;
+        std::vector<Item> queue;  // destroyed after the lock is released
         std::lock_guard lock(mutex_);
         shown_ = nullptr;
-        pending_.reset();
+        if (running_) return;  // the update in flight drops them when it finishes
+        pending.swap(pending_);
+        queue.swap(queue_);
     }
 
   private:
+    using Item = std::variant<T, std::unique_ptr<Updater<T>>>;
+
+    // Under mutex_: the cell must be posted (by the caller, after unlocking) unless it already is.
+    bool mark_queued() {
+        if (queued_) return false;
+        queued_ = true;
+        return true;
+    }
+
+    // An update computed by update() outside the lock: store it, and post what is left to show.
+    void finish(std::optional<T> next) {
+        std::optional<T> dropped;
+        std::vector<Item> dropped_queue;
+        bool post = false;
+        {
+            std::lock_guard lock(mutex_);
+            running_ = false;
+            if (!shown_) {  // unmounted meanwhile: nothing will show any of it
+                dropped.swap(pending_);
+                dropped_queue.swap(queue_);
+            } else {
+                if (next) pending_ = std::move(*next);
+                post = (pending_ || !queue_.empty()) && mark_queued();
+            }
+        }
+        if (post) core_->post(this->shared_from_this());
+    }
+
     std::mutex mutex_;
-    T* shown_;  // the slot's value: written only by apply() (UI thread, under mutex_)
-    std::optional<T> pending_;
-    bool queued_ = false;
+    T* shown_;                  // the slot's value: written by apply() (UI thread) only
+    std::optional<T> pending_;  // the next value to show; while running_, the runner's alone
+    std::vector<Item> queue_;   // updates that arrived while one ran, in call order
+    bool running_ = false;      // an update is being computed outside the lock
+    bool queued_ = false;       // in the core's queue
     std::shared_ptr<Core> core_;
 };
 
@@ -83,19 +229,30 @@ class Setter {
     // set(value): the component shows `value` from the next frame on. A value equal (==) to the
     // latest one requests no frame. Any thread.
     template <class U>
-    requires std::constructible_from<T, U&&>
-    void operator()(U&& value) const {
-        if (auto cell = cell_.lock())
-            cell->update([&](const T&) { return T(std::forward<U>(value)); });
+    requires(std::constructible_from<T, U&&> && !std::is_invocable_v<U&, const T&>) void operator()(
+        U&& value) const {
+        if (auto cell = cell_.lock()) cell->set_value(T(std::forward<U>(value)));
     }
 
     // set(fn): the new value is fn(latest), where latest includes updates not yet shown, so
-    // concurrent set([](int n) { return n + 1; }) calls all count. Any thread.
+    // concurrent set([](int n) { return n + 1; }) calls all count, in call order. Any callable
+    // that accepts the current value is an updater, even when T could also be built from it
+    // (set([](bool b) { return !b; }) toggles a bool); to store such a callable as the value,
+    // return it from an updater.
+    //
+    // Where fn runs: never under a lock of the runtime, so it may call set() again (that update
+    // applies after fn's own result). When no other update of this state is running or queued,
+    // fn runs at once on the calling thread, and an exception it throws propagates to the caller
+    // with the state unchanged. Otherwise (a concurrent or re-entrant set()) it is queued and runs
+    // on the UI thread at the next frame start; an exception it throws there is reported on
+    // stderr and the other updates still apply. Keep fn pure: which thread runs it depends on
+    // timing. Any thread.
     template <class F>
-    requires(!std::constructible_from<T, F&&> && std::is_invocable_r_v<T, F&, const T&>) void
-    operator()(F&& update) const {
-        if (auto cell = cell_.lock())
-            cell->update([&](const T& latest) { return T(update(latest)); });
+    requires std::is_invocable_v<F&, const T&>
+    void operator()(F&& update) const {
+        static_assert(std::is_constructible_v<T, std::invoke_result_t<F&, const T&>>,
+                      "imhooks: set(fn): fn(const T& latest) must return the new value (a T)");
+        if (auto cell = cell_.lock()) cell->update(std::forward<F>(update));
     }
 
   private:

@@ -10,6 +10,7 @@
 // (the "UI thread"). Worker threads never call ImGui.
 #pragma once
 
+#include <imhooks/clock.h>
 #include <imhooks/executor.h>
 
 #include <imgui.h>
@@ -37,14 +38,17 @@ class Instance;
 //----------------------------------------------------------------------------------------------
 
 struct RuntimeOptions {
-    // How long a component that was not rendered keeps its state before it is unmounted.
-    // Zero (default): unmounted at the end of the first frame in which it was not rendered.
-    // Components inside a collapsed or hidden (but still submitted) window are always kept.
+    // How long a component that was not rendered keeps its state before it is unmounted,
+    // measured on the runtime's clock. Zero (default): unmounted at the end of the first frame in
+    // which it was not rendered. milliseconds::max() (any duration past the clock's range):
+    // forever. Components inside a collapsed or hidden (but still submitted) window are always
+    // kept.
     std::chrono::milliseconds unmount_grace{0};
     // Frames still requested after a frame that showed a change (ImGui needs them for hover and
     // popups to settle). needs_frame() stays true for this many frames after a wake.
     int extra_frames_after_wake = 2;
-    // How long ~Runtime waits for jobs to honour their stop request before it detaches them.
+    // How long ~Runtime waits for jobs to honour their stop request before it detaches them, in
+    // real time (not the runtime's clock). milliseconds::max(): as long as they take.
     std::chrono::milliseconds shutdown_timeout{2000};
     // true (default): an exception escaping a component body (HookError included) is caught at
     // the component: ImGui's stacks are restored to where the component began, the error is
@@ -56,21 +60,35 @@ struct RuntimeOptions {
     // Null (default): an Executor with default options, owned by the runtime and shut down with
     // it. Share one executor between runtimes to bound the threads of the whole application.
     std::shared_ptr<Executor> executor{};
+    // The time source of grace periods, timed frames (request_frame_in) and frame times. Null
+    // (default): std::chrono::steady_clock. A ManualClock makes them testable without sleeping.
+    std::shared_ptr<Clock> clock{};
+    // A component that requests a frame from its body or its effects (a setter that changes its
+    // state, request_frame(), retry()) in this many frames in a row is reported once to the error
+    // handler with where = "render loop": a setter called unconditionally while rendering, an
+    // effect that sets its own dependency, or a dependency that never equals itself keep the app
+    // rendering forever. The app keeps running. 0: never reported. Frames with user input (an
+    // active item such as a dragged slider, mouse movement, buttons, wheel, text) are not
+    // counted. Animations that only need frames should use request_frame_in(), which is not
+    // counted either.
+    int runaway_frames = 300;
 };
 
 // An error that could not reach the code that caused it: a component body that threw (caught
 // by its error boundary), an effect or a cleanup that threw after the frame, a use_reducer
 // reducer that threw (its action was dropped), a saved use_persistent_state value that did not
-// parse (the initial value was used).
+// parse (the initial value was used), or a render loop.
 struct ComponentError {
-    std::string component;   // the component's key ("#42" for integer keys)
-    const char* where = "";  // "render", "effect", "cleanup", "reducer", "persistent_state"
+    std::string component;   // the component's key ("#42" for integer keys, "" for the empty key)
+    const char* where = "";  // "render", "effect", "cleanup", "reducer", "persistent_state",
+                             // "render loop"
     std::string message;     // readable, also for exceptions not derived from std::exception
     std::exception_ptr error;
 };
 
 struct ComponentOptions {
-    // Overrides RuntimeOptions::unmount_grace for this component when set.
+    // Overrides RuntimeOptions::unmount_grace for this component when set. Kept in whole
+    // milliseconds up to about 24.8 days (2^31 - 1 ms); longer means forever; negative means zero.
     std::optional<std::chrono::milliseconds> unmount_grace;
 };
 
@@ -111,13 +129,27 @@ struct ComponentInfo {
 class Runtime {
   public:
     // Attaches to `context` (default: ImGui::GetCurrentContext(), which must exist). One runtime
-    // per context. Throws std::invalid_argument when there is no context or it already has one.
+    // per context. Throws std::invalid_argument when there is no context or it already has one
+    // (a runtime destroyed but not yet torn down, see ~Runtime, does not count).
     explicit Runtime(ImGuiContext* context = nullptr, RuntimeOptions options = {});
     // Unmounts every component (effect cleanups run, jobs are asked to stop), waits up to
     // options.shutdown_timeout for its jobs to end (and for their stop callbacks and destructors
     // to run), and leaves those that ignored their stop running on their threads, with a report
     // on stderr; their results are discarded and they only ever touch memory they own. Then it
     // shuts down the executor it owns (not one given in RuntimeOptions::executor).
+    //
+    // Where it tears down: the teardown (cleanups, the wait for jobs) always runs on the UI
+    // thread, outside a frame, never under code that still uses the runtime. Called on the UI
+    // thread outside a frame, it happens here. Called during a frame (a "Reset UI" button in a
+    // component body, an effect, an error handler), the runtime is detached at once
+    // (Runtime::current() no longer returns it, a new Runtime may be created for the context) and
+    // torn down at the end of that frame; the rest of the frame, including the rest of the body
+    // and of the frame's effects, runs normally. Called on another thread (the declared misuse),
+    // it returns at once, requests a frame, and the UI thread tears the runtime down at its next
+    // frame boundary (or when the ImGui context is destroyed); until then its jobs keep running.
+    // Either way, once ~Runtime returns the waker and the error handler are no longer called (a
+    // waker call already running on another thread is waited for), so they may refer to this
+    // object; effect cleanups run at the teardown, later: they must not use this object.
     ~Runtime();
     Runtime(const Runtime&) = delete;
     Runtime& operator=(const Runtime&) = delete;
@@ -127,33 +159,45 @@ class Runtime {
 
     // Called when the UI must show a change: from worker threads, setters and timers, any thread.
     // Coalesced: one call per burst of changes (the burst ends with the next frame). Keep it cheap
-    // and non-blocking, e.g. [] { glfwPostEmptyEvent(); }. Exceptions it throws are reported on
+    // and non-blocking, e.g. [] { glfwPostEmptyEvent(); }. It runs under no lock of the runtime:
+    // it may call request_frame(), request_frame_in() and set_waker() (a one-shot waker replaces
+    // itself). After set_waker() returns, a call of the previous waker already running on another
+    // thread may still finish; ~Runtime waits for those. Exceptions it throws are reported on
     // stderr and swallowed. Any thread.
     void set_waker(std::function<void()> waker);
 
     // True when something changed since the last frame, extra frames are still due, or a timed
-    // frame (request_frame_in) is due. Any thread.
+    // frame (request_frame_in) is due on the runtime's clock. Any thread.
     bool needs_frame() const;
 
     // Blocks until needs_frame() or until `timeout` passes. Returns needs_frame(). For headless
-    // loops and for tests. Any thread except inside a frame on the UI thread.
+    // loops and for tests. `timeout` is real time, also with another clock (a ManualClock that
+    // nobody moves must not block forever); milliseconds::max() waits as long as it takes, zero
+    // or negative only looks. A timed frame that becomes due on the runtime's clock ends the wait
+    // (a ManualClock's advance() wakes it). Any thread except inside a frame on the UI thread.
     bool wait(std::chrono::milliseconds timeout);
 
     // Called on the UI thread for every ComponentError. The default handler writes
     // "imhooks: component "NAME" failed in WHERE: MESSAGE" to stderr. Exceptions the handler
-    // throws are reported on stderr and swallowed. UI thread.
+    // throws are reported on stderr and swallowed. The handler may replace or clear itself while
+    // it runs (a one-shot handler): the running one lives until it returns. UI thread.
     void set_error_handler(std::function<void(const ComponentError&)> handler);
 
     // Requests a frame as if something changed (wakes the waker). Any thread.
     void request_frame();
 
-    // Requests a frame after `delay` (animations: call it every frame while animating). Only the
-    // earliest pending request is kept. The runtime does not own a timer: loops read
-    // next_timed_frame() to bound their wait (the GLFW runner does); called outside a frame, an
-    // earlier deadline also calls the waker so such a loop recomputes its wait. Any thread.
+    // Requests a frame after `delay` on the runtime's clock (animations: call it every frame
+    // while animating). Only the earliest pending request is kept. Zero or negative: due now;
+    // a delay past the clock's range (milliseconds::max()) never comes and is ignored. The
+    // runtime does not own a timer: loops read next_timed_frame() to bound their wait (the GLFW
+    // runner does); called outside a frame, an earlier deadline also calls the waker so such a
+    // loop recomputes its wait. Any thread.
     void request_frame_in(std::chrono::milliseconds delay);
-    // The earliest pending timed frame, if any. Any thread.
+    // The earliest pending timed frame, if any, on the runtime's clock (compare it with now()).
+    // Any thread.
     std::optional<std::chrono::steady_clock::time_point> next_timed_frame() const;
+    // The runtime's clock's time (RuntimeOptions::clock; steady_clock by default). Any thread.
+    Clock::time_point now() const;
 
     RuntimeStats stats() const;  // UI thread
     // The executor this runtime's use_thread hooks run on by default (its stats() show threads,
@@ -214,9 +258,23 @@ void run_component(ComponentScope scope, Body&& body) {
 // or an integer). Hooks called inside `body` belong to that instance and keep their values
 // across frames. The body runs inside ImGui::PushID(key). An exception escaping the body goes to
 // the error boundary (RuntimeOptions::error_boundaries). Rendering one key twice under the same
-// ID stack in one frame is a HookError (handled by the error boundary too); rendering without a
-// Runtime attached to the current context, or outside NewFrame()/Render(), throws HookError.
-// UI thread.
+// ID stack in one frame is a HookError (handled by the error boundary too, and reported once per
+// instance even when it repeats every frame); rendering without a Runtime attached to the current
+// context, or outside NewFrame()/Render(), throws HookError. UI thread.
+//
+// Keys. Instances are found by their 32-bit ImGui ID (the ID stack's top hashed with the key),
+// then the key itself is compared exactly: two keys whose IDs collide (two strings, or a string
+// and an integer) are still two instances, never one sharing state, and rendering both is no
+// error (their bodies share an ID seed: widgets inside them with equal labels collide as in
+// ImGui). The empty key (also a null string_view) is a key of its own, named "" in messages; its
+// body gets an ID seed of its own, unlike ImGui's PushID(""), which keeps the enclosing one.
+//
+// "###" in a key follows ImGui's rule for labels: only the text from the last "###" on
+// identifies the instance, the text before it is a label that may change between frames while
+// the state is kept ("Untitled###doc", then "report.txt###doc"); messages and inspectors show the
+// latest label. Two keys with the same identity in one frame are the same instance rendered
+// twice: the error is reported, never a silent mix of their widgets (whose IDs would be equal).
+// Cost: one hash of the key and one exact comparison per call.
 template <class Body>
 void component(std::string_view key, Body&& body, const ComponentOptions& options = {}) {
     detail::run_component(detail::enter_component(key, 0, true, options), std::forward<Body>(body));

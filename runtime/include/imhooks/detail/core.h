@@ -1,6 +1,8 @@
 // Internal: the part of the runtime shared with worker threads and setters. Not a public API.
 #pragma once
 
+#include <imhooks/clock.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -8,6 +10,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,7 +49,12 @@ class ChangeSink {
 // "closed": posts and wake-ups are dropped.
 class Core final : public ChangeSink, public std::enable_shared_from_this<Core> {
   public:
-    // Queue `update` for the next frame start and request a frame. Any thread.
+    // `clock`: the runtime's clock; null: std::chrono::steady_clock.
+    explicit Core(std::shared_ptr<Clock> clock = nullptr) : clock_(std::move(clock)) {}
+
+    // Queue `update` for the next frame start and request a frame; dropped once the runtime is
+    // closed (checked under the queue's lock, so nothing lands in a queue already discarded).
+    // Any thread.
     void post(std::shared_ptr<Updatable> update);
     // Queue `update` for the next frame start, without requesting a frame (the caller does, once
     // it has released its own locks: request_frame() calls the waker). Dropped once closed. Runs
@@ -59,6 +67,10 @@ class Core final : public ChangeSink, public std::enable_shared_from_this<Core> 
     // Mark the UI dirty; the first call of a burst wakes waiters and calls the waker. Any thread.
     void request_frame();
     bool closed() const { return closed_.load(std::memory_order_acquire); }
+    // The runtime's clock. Any thread.
+    Clock::time_point now() const {
+        return clock_ ? clock_->now() : std::chrono::steady_clock::now();
+    }
 
     // Work of this runtime in flight on an executor (runs queued or executing, chores such as
     // stop requests and job destructions): the Runtime's destructor waits for it to reach zero,
@@ -73,29 +85,54 @@ class Core final : public ChangeSink, public std::enable_shared_from_this<Core> 
 
   private:
     friend class RuntimeImpl;
+    friend class imhooks::Clock;
     struct LateReport {
         std::string component;
         const char* where;
         std::exception_ptr error;
     };
+    static constexpr std::int64_t kNoTimedFrame = std::numeric_limits<std::int64_t>::max();
 
     bool needs_frame() const;
+    // Wakes Runtime::wait callers so that they look at needs_frame() again.
+    void notify_waiters();
+    // Calls the waker, without holding a lock while it runs: it may call back into the runtime.
     void call_waker();
+    void set_waker(std::function<void()> waker);
+    // Clears the waker, then waits until calls in flight on other threads have returned (a call
+    // on this thread, which is destroying the runtime from inside the waker, is not waited for).
+    void clear_waker();
+    // No more posts from now on; hands back what the queue held, to be destroyed by the caller
+    // outside the lock.
+    std::vector<std::shared_ptr<Updatable>> close_queue();
+    // Registers with the clock, so that its jumps reach clock_changed().
+    void watch_clock();
+    // The clock jumped: waiters look again, and a timed frame that became due calls the waker.
+    void clock_changed();
 
+    std::shared_ptr<Clock> clock_;
     std::atomic<bool> closed_{false};
     std::atomic<bool> dirty_{true};  // the first frame is always needed
     std::atomic<int> extra_frames_{0};
-    std::atomic<std::int64_t> timed_frame_ns_{0};  // steady_clock ticks; 0 = none
+    // The earliest timed frame, in the clock's ticks; kNoTimedFrame: none.
+    std::atomic<std::int64_t> timed_frame_ns_{kNoTimedFrame};
     std::atomic<std::size_t> wakes_{0};
 
-    mutable std::mutex mutex_;  // guards queue_; also pairs with wake_cv_
+    // Guards queue_, queue_closed_ and wake_seq_; pairs with wake_cv_. Never held while user code
+    // (updates, the waker, the clock) runs.
+    mutable std::mutex mutex_;
     std::condition_variable wake_cv_;
     std::vector<std::shared_ptr<Updatable>> queue_;
+    bool queue_closed_ = false;
+    std::uint64_t wake_seq_ = 0;  // bumped by every notify_waiters()
 
-    std::mutex
-        waker_mutex_;  // held while the waker runs, so clearing it waits for a call in flight
-    std::function<void()> waker_;
-    bool waker_failed_ = false;
+    // The waker is swapped under waker_mutex_ and called outside it, from a shared copy, so that
+    // it may replace itself or call back into the runtime while it runs.
+    std::mutex waker_mutex_;
+    std::condition_variable waker_cv_;  // a call in flight returned
+    std::shared_ptr<const std::function<void()>> waker_;
+    std::size_t waker_calls_ = 0;  // calls in flight
+    std::atomic<bool> waker_failed_{false};
 
     std::vector<LateReport> late_reports_;  // guarded by mutex_
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <typeinfo>
 #include <utility>
 #include <vector>
@@ -77,9 +78,10 @@ class SlotOf : public Slot {
 // Aligned to a cache line: the fields read every frame come first and share one line.
 class alignas(64) Instance {
   public:
-    Instance(RuntimeImpl& runtime, std::string name) : runtime_(runtime), name_(std::move(name)) {
-        slots_.reserve(4);  // allocated now, next to the instance: most components have few hooks
-    }
+    // `key`: the key it was rendered with (the text of a string key; for an integer key,
+    // `int_key`), `seed`: the ID stack's top where it was rendered.
+    Instance(RuntimeImpl& runtime, std::string_view key, long long int_key, bool string_key,
+             ImGuiID seed);
     ~Instance();
     // Instances come from a pool of cache-line-aligned blocks: mounting thousands of components
     // in one frame must not pay for an aligned allocation each.
@@ -107,7 +109,11 @@ class alignas(64) Instance {
 
     // Schedule slot.after_frame() for after this frame. UI thread.
     void after_frame(Slot& slot);
+    // Hands an error that cannot propagate (an effect's cleanup that threw) to the runtime's
+    // error handler, naming this component; `where`: "effect", "cleanup". UI thread.
+    void report(const char* where, std::exception_ptr error);
 
+    // The key as shown in messages: the string key as last rendered, "#42" for integer keys.
     const std::string& name() const { return name_; }
     RuntimeImpl& runtime() { return runtime_; }
     const std::shared_ptr<Core>& core() const;
@@ -116,6 +122,7 @@ class alignas(64) Instance {
   private:
     friend class RuntimeImpl;
     friend struct ComponentAccess;
+    friend void note_frame_request(Instance& instance, const Core& core);
     struct Failure {
         std::exception_ptr error;
         std::string message;
@@ -127,23 +134,40 @@ class alignas(64) Instance {
     // Every frame the instance renders.
     std::vector<std::unique_ptr<Slot>> slots_;
     Instance* parent_ = nullptr;
-    std::chrono::steady_clock::time_point last_time_{};
+    long long int_key_ = 0;         // the key, for integer keys (compared on every lookup)
     std::uint32_t last_frame_ = 0;  // the low bits of the runtime's frame number
-    ImGuiID id_ = 0;
+    ImGuiID seed_ = 0;              // the ID stack's top where it is rendered (compared too)
     ImGuiID window_id_ = 0;
     std::uint32_t cursor_ = 0;
-    std::int32_t grace_ms_ = -1;  // ComponentOptions::unmount_grace; -1: the runtime's
+    std::int32_t grace_ms_ = -1;  // ComponentOptions::unmount_grace; -1: the runtime's;
+                                  // INT32_MAX: forever
     bool committed_ = false;      // a render completed: the slot list is fixed from now on
     bool failed_flag_ = false;    // failed_ is set (checked every frame without leaving this line)
-    // Rarely.
+    bool string_key_ = false;
+    bool own_seed_ = false;  // its body runs under id_, not under the ID it is filed under
+                             // (which another instance with another key had first)
+    // Rarely: string keys compare name_ on lookup.
     RuntimeImpl& runtime_;
     std::string name_;
+    ImGuiID id_ = 0;  // the ID seed its body runs under
+    // The time of the last frame it was rendered in, recorded at the first frame it was not.
+    std::chrono::steady_clock::time_point last_time_{};
     std::unique_ptr<Failure> failed_;  // its body threw: render the error boundary until Retry
     ImGuiID parent_id_ = 0;  // the component it was last rendered inside (0: none), for inspectors
+    // Frames requested from its body or effects in consecutive frames (render loops).
+    std::uint32_t request_frame_ = 0;  // the last frame with a request, plus one (0: none)
+    std::uint32_t request_streak_ = 0;
+    bool loop_reported_ = false;
+    bool twice_reported_ = false;  // "rendered twice" is reported once per instance
 };
 
 // The instance whose body is running on this thread, or nullptr.
 extern constinit thread_local Instance* t_current_instance;
+// The instance whose effect (or other after-frame work) is running on this thread, or nullptr.
+extern constinit thread_local Instance* t_effect_instance;
+// A frame was requested through `core` while `instance`'s body or effect ran (UI thread): counts
+// towards the render loop report.
+void note_frame_request(Instance& instance, const Core& core);
 
 [[noreturn]] void throw_outside_component(const char* hook);
 

@@ -1,0 +1,206 @@
+// Component keys: empty and null keys, keys whose ImGui IDs collide, and the "###" rule.
+#include "support.h"
+
+#include <imhooks/headless.h>
+#include <imhooks/imhooks.h>
+
+#include <imgui_internal.h>
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+using namespace imhooks;
+
+namespace {
+
+// The errors one frame of `body` handed to the error handler.
+std::vector<ComponentError> errors_of(Headless& ui, const Headless::Body& body) {
+    std::vector<ComponentError> errors;
+    ui.runtime().set_error_handler([&](const ComponentError& e) { errors.push_back(e); });
+    ui.frame(body);
+    ui.runtime().set_error_handler(nullptr);
+    return errors;
+}
+
+// A component body that shows its own state: `initial` on its first frame.
+auto shows(int initial, int& seen) {
+    return [initial, &seen] { seen = use_state(int{initial}).value; };
+}
+
+// The seed of the ID stack where the tests' components are rendered (Headless renders outside
+// any window: ImGui's implicit "Debug" window).
+ImGuiID component_seed(Headless& ui) {
+    ImGuiID seed = 0;
+    ui.frame([&] { seed = ImGui::GetCurrentWindow()->IDStack.back(); });
+    return seed;
+}
+
+// The i-th of a sequence of distinct pseudo-random keys. ImGui's string hash is a CRC: keys that
+// differ only in a few neighbouring bytes ("key1", "key2") never collide, random ones do.
+std::string random_key(std::uint64_t i) {
+    std::uint64_t x = i + 0x9e3779b97f4a7c15ull;  // splitmix64: a bijection, so keys are distinct
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    std::string key;
+    for (int b = 0; b < 16; ++b, x >>= 4) key += "0123456789abcdef"[x & 15];
+    return key;
+}
+
+// Two different string keys with the same ImGui ID under `seed`, found by brute force (a birthday
+// search over 32-bit IDs needs about 80,000 keys).
+std::pair<std::string, std::string> colliding_strings(ImGuiID seed) {
+    std::unordered_map<ImGuiID, std::string> seen;
+    for (std::uint64_t i = 0;; ++i) {
+        std::string key = random_key(i);
+        const ImGuiID id = ImHashStr(key.data(), key.size(), seed);
+        auto [it, inserted] = seen.emplace(id, key);
+        if (!inserted) return {it->second, key};
+    }
+}
+
+// An integer key and a string key with the same ImGui ID under `seed`: the IDs of many strings,
+// then integers until one lands on one of them.
+std::pair<long long, std::string> colliding_int_and_string(ImGuiID seed) {
+    std::unordered_map<ImGuiID, std::string> strings;
+    for (std::uint32_t i = 0; i < (1u << 18); ++i) {
+        std::string key = random_key(i);
+        strings.emplace(ImHashStr(key.data(), key.size(), seed), key);
+    }
+    for (long long k = 0;; ++k) {
+        // The ID component(k) pushes: PushID((void*)k).
+        const void* ptr = reinterpret_cast<const void*>(static_cast<std::intptr_t>(k));
+        const ImGuiID id = ImHashData(&ptr, sizeof(ptr), seed);
+        if (auto it = strings.find(id); it != strings.end()) return {k, it->second};
+    }
+}
+
+}  // namespace
+
+TEST_CASE("a null string_view key is a key of its own, distinct from every other key") {
+    Headless ui;
+    int empty = 0, abc = 0;
+    auto body = [&] {
+        component(std::string_view{}, shows(1, empty));
+        component("abc", shows(2, abc));
+    };
+    CHECK(errors_of(ui, body).empty());
+    CHECK(empty == 1);
+    CHECK(abc == 2);
+    CHECK(ui.runtime().stats().mounted == 2);
+}
+
+TEST_CASE("an empty view into another string is the empty key, not that string") {
+    Headless ui;
+    const char* text = "abc";
+    int empty = 0, abc = 0;
+    auto body = [&] {
+        component(std::string_view(text, 0), shows(1, empty));
+        component(std::string_view(text, 3), shows(2, abc));
+    };
+    CHECK(errors_of(ui, body).empty());
+    CHECK(empty == 1);
+    CHECK(abc == 2);
+}
+
+TEST_CASE("an empty view into a buffer without a terminating NUL is never read") {
+    Headless ui;
+    // Exactly three bytes, no NUL after them: reading past the view is a heap overflow (ASan).
+    auto buffer = std::make_unique<char[]>(3);
+    buffer[0] = 'x', buffer[1] = 'y', buffer[2] = 'z';
+    int seen = 0;
+    ui.frame([&] { component(std::string_view(buffer.get(), 0), shows(7, seen)); });
+    CHECK(seen == 7);
+}
+
+TEST_CASE("the empty key is named \"\" in messages, and null and empty views are the same key") {
+    Headless ui;
+    const auto errors = errors_of(ui, [] {
+        component("", [] {});
+        component(std::string_view{}, [] {});
+    });
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].component.empty());
+    CHECK_THAT(errors[0].message, Catch::Contains("component \"\"") && Catch::Contains("twice"));
+}
+
+TEST_CASE("widgets inside a component with the empty key do not share IDs with its parent") {
+    Headless ui;
+    ImGuiID outside = 0, inside = 0;
+    ui.frame([&] {
+        outside = ImGui::GetID("OK");
+        component("", [&] { inside = ImGui::GetID("OK"); });
+    });
+    CHECK(inside != outside);
+}
+
+TEST_CASE("two string keys whose ImGui IDs collide are two instances, both rendered") {
+    Headless ui;
+    const auto [a, b] = colliding_strings(component_seed(ui));
+    INFO("keys \"" << a << "\" and \"" << b << "\"");
+    int seen_a = 0, seen_b = 0;
+    auto body = [&, a = a, b = b] {
+        component(a, shows(1, seen_a));
+        component(b, shows(2, seen_b));
+    };
+    CHECK(errors_of(ui, body).empty());  // not "rendered twice"
+    CHECK(errors_of(ui, body).empty());
+    CHECK(seen_a == 1);
+    CHECK(seen_b == 2);
+    CHECK(ui.runtime().stats().mounted == 2);
+}
+
+TEST_CASE("an integer key and a string key whose IDs collide never share state") {
+    Headless ui;
+    const auto [k, s] = colliding_int_and_string(component_seed(ui));
+    INFO("keys " << k << " and \"" << s << "\"");
+    int seen_int = 0, seen_string = 0;
+    ui.frame([&] { component(k, shows(111, seen_int)); });
+    // The string key in the next frame, alone: it must not find the integer key's instance.
+    ui.frame([&, s = s] { component(s, shows(222, seen_string)); });
+    CHECK(seen_int == 111);
+    CHECK(seen_string == 222);
+    // And both in one frame: two instances, no error.
+    CHECK(errors_of(ui, [&, s = s] {
+              component(k, shows(111, seen_int));
+              component(s, shows(222, seen_string));
+          }).empty());
+    CHECK(ui.runtime().stats().mounted == 2);
+}
+
+TEST_CASE("keys with the same text after ### are one instance whose label may change") {
+    Headless ui;
+    int seen = 0;
+    auto counter = [&] {
+        auto [count, set_count] = use_state(0);
+        seen = count;
+        set_count(count + 1);
+    };
+    ui.frame([&] { component("Untitled###doc", counter); });
+    ui.frame([&] { component("report.txt###doc", counter); });
+    CHECK(seen == 1);  // the state was kept across the label change
+    std::vector<std::string> names;
+    ui.runtime().for_each_component(
+        [&](const ComponentInfo& info) { names.emplace_back(info.name); });
+    CHECK(names == std::vector<std::string>{"report.txt###doc"});  // shown with its latest label
+
+    // Two labels of one identity in one frame: the second is reported, never a silent mix.
+    const auto errors = errors_of(ui, [&] {
+        component("A###doc", counter);
+        component("B###doc", counter);
+    });
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0].message, Catch::Contains("twice"));
+    // Text after ### that differs is another instance.
+    CHECK(errors_of(ui, [&] {
+              component("A###doc", counter);
+              component("A###doc2", counter);
+          }).empty());
+}
