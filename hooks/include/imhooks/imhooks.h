@@ -24,6 +24,7 @@
 // executor.h   Executor, ExecutorOptions, blocking()
 // thread.h     use_thread, ThreadOptions
 // task.h       Task, TaskHandle, use_task, TaskOptions
+// stream.h     Stream<T>, StreamWriter<T>: growing results published without copies
 // result.h     Result<T>, ResultState, to_string
 // job.h        Job<T>, Cancelled, checkpoint(), sleep_for(), report_progress(), stop_requested()
 // generator.h  Generator<T>
@@ -42,5 +43,6 @@
 #include <imhooks/result.h>
 #include <imhooks/runtime.h>
 #include <imhooks/state.h>
+#include <imhooks/stream.h>
 #include <imhooks/task.h>
 #include <imhooks/thread.h>
