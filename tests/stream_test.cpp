@@ -119,7 +119,7 @@ TEST_CASE("a streamed value is partial while the job runs and complete once it r
     REQUIRE(p.until([&] { return p.last.value() && p.last.value()->size() == 10; }));
     CHECK(p.last.state() == ResultState::Running);
     CHECK(p.last.partial());
-    CHECK_FALSE(p.last.stale());        // the current run's own value...
+    CHECK_FALSE(p.last.stale());               // the current run's own value...
     CHECK(p.last.last_complete() == nullptr);  // ...and no run has finished yet
     release.set();
     REQUIRE(p.until_state(ResultState::Finished));

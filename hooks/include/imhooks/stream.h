@@ -111,7 +111,7 @@ class StreamStorage {
     }
 
     mutable std::byte** blocks_[kBlocks] = {};
-    std::size_t count_ = 0;                  // items constructed (writer only)
+    std::size_t count_ = 0;                 // items constructed (writer only)
     std::atomic<std::size_t> capacity_{0};  // items the chunks can hold (written by the writer)
 };
 
@@ -149,8 +149,12 @@ class Stream {
         friend difference_type operator-(const iterator& a, const iterator& b) {
             return static_cast<difference_type>(a.index_) - static_cast<difference_type>(b.index_);
         }
-        friend bool operator==(const iterator& a, const iterator& b) { return a.index_ == b.index_; }
-        friend auto operator<=>(const iterator& a, const iterator& b) { return a.index_ <=> b.index_; }
+        friend bool operator==(const iterator& a, const iterator& b) {
+            return a.index_ == b.index_;
+        }
+        friend auto operator<=>(const iterator& a, const iterator& b) {
+            return a.index_ <=> b.index_;
+        }
 
       private:
         friend class Stream;
