@@ -44,7 +44,7 @@ demo: build
 	else \
 		echo "DISPLAY is not set: running the demo under Xvfb, screenshots in $(SCREENSHOTS)/demo*.png"; \
 		$(XVFB_RUN) $(DEMO) --quit-when-ready --screenshot $(SCREENSHOTS)/demo.png && \
-		for panel in primes mandelbrot errors states hooks; do \
+		for panel in primes mandelbrot errors states hooks search thumbnails network; do \
 			$(XVFB_RUN) $(DEMO) --panel $$panel --quit-when-ready \
 				--screenshot $(SCREENSHOTS)/demo-$$panel.png || exit 1; \
 		done && \
