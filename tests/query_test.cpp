@@ -135,9 +135,8 @@ TEST_CASE("keys with different parts are different entries") {
     QueryResult<int> a, b;
     t.mounted["a"] = [&] { a = use_query(key("thumb", 42), [] { return 42; }); };
     t.mounted["b"] = [&] { b = use_query(key("thumb", 43), [] { return 43; }); };
-    REQUIRE(t.until([&] {
-        return a.state() == ResultState::Finished && b.state() == ResultState::Finished;
-    }));
+    REQUIRE(t.until(
+        [&] { return a.state() == ResultState::Finished && b.state() == ResultState::Finished; }));
     CHECK(*a.value() == 42);
     CHECK(*b.value() == 43);
     CHECK(t.stats().entries == 2);
@@ -168,13 +167,12 @@ TEST_CASE("a remount on a key with fresh data shows it in its first frame and st
     std::vector<ResultState> first_frames;
     bool first = true;
     t.mounted["row"] = [&] {
-        r = use_query(
-            key("name", 7),
-            [&] {
-                ++runs;
-                return std::string("seven");
-            },
-            {.stale_time = kForever});
+        r = use_query(key("name", 7),
+                      [&] {
+                          ++runs;
+                          return std::string("seven");
+                      },
+                      {.stale_time = kForever});
         if (std::exchange(first, false)) first_frames.push_back(r.state());
     };
     REQUIRE(t.until([&] { return r.state() == ResultState::Finished; }));
@@ -182,13 +180,12 @@ TEST_CASE("a remount on a key with fresh data shows it in its first frame and st
     t.frame();
     first = true;
     t.mounted["row"] = [&] {
-        r = use_query(
-            key("name", 7),
-            [&] {
-                ++runs;
-                return std::string("seven");
-            },
-            {.stale_time = kForever});
+        r = use_query(key("name", 7),
+                      [&] {
+                          ++runs;
+                          return std::string("seven");
+                      },
+                      {.stale_time = kForever});
         if (std::exchange(first, false)) first_frames.push_back(r.state());
     };
     const auto started = t.ui.runtime().executor().stats().runs_started;
@@ -239,8 +236,7 @@ TEST_CASE("stale_time decides whether a mount fetches again") {
     std::atomic<int> runs{0};
     QueryResult<int> r;
     auto reader = [&] {
-        r = use_query(
-            key("config"), [&] { return ++runs; }, {.stale_time = 10s});
+        r = use_query(key("config"), [&] { return ++runs; }, {.stale_time = 10s});
     };
     t.mounted["a"] = reader;
     REQUIRE(t.until([&] { return r.state() == ResultState::Finished; }));
@@ -292,8 +288,7 @@ TEST_CASE("an entry is freed gc_time after its last reader unmounted, and not be
     std::atomic<int> runs{0};
     QueryResult<int> r;
     auto reader = [&] {
-        r = use_query(
-            key("big"), [&] { return ++runs; }, {.stale_time = kForever, .gc_time = 60s});
+        r = use_query(key("big"), [&] { return ++runs; }, {.stale_time = kForever, .gc_time = 60s});
     };
     t.mounted["a"] = reader;
     t.mounted["b"] = reader;
@@ -327,8 +322,7 @@ TEST_CASE("a reader mounting before gc_time keeps the entry") {
     Ui t;
     QueryResult<int> r;
     auto reader = [&] {
-        r = use_query(
-            key("kept"), [] { return 1; }, {.stale_time = kForever, .gc_time = 1s});
+        r = use_query(key("kept"), [] { return 1; }, {.stale_time = kForever, .gc_time = 1s});
     };
     t.mounted["a"] = reader;
     REQUIRE(t.until([&] { return r.state() == ResultState::Finished; }));
@@ -353,8 +347,7 @@ TEST_CASE("a disabled reader starts nothing, shows cached data, and fetches when
     bool enabled = false;
     QueryResult<int> r;
     t.mounted["a"] = [&] {
-        r = use_query(
-            key("lazy"), [&] { return ++runs; }, {.enabled = enabled});
+        r = use_query(key("lazy"), [&] { return ++runs; }, {.enabled = enabled});
     };
     t.frame();
     t.settle();
@@ -494,10 +487,13 @@ TEST_CASE("retry_if decides which failures are retried") {
                 return true;
             }
         };
-        r = use_query(key("bad"), [&]() -> int {
-            ++runs;
-            throw std::invalid_argument("bad request");
-        }, options);
+        r = use_query(
+            key("bad"),
+            [&]() -> int {
+                ++runs;
+                throw std::invalid_argument("bad request");
+            },
+            options);
     };
     REQUIRE(t.until([&] { return r.state() == ResultState::Error; }));
     CHECK(runs == 1);
@@ -510,10 +506,12 @@ TEST_CASE("a retry that succeeds shows the value and clears the failure") {
     std::atomic<int> runs{0};
     QueryResult<int> r;
     t.mounted["a"] = [&] {
-        r = use_query(key("second time lucky"), [&]() -> int {
-            if (++runs == 1) throw std::runtime_error("first");
-            return 2;
-        }, {.retry = {.retries = 1, .jitter = 0}});
+        r = use_query(key("second time lucky"),
+                      [&]() -> int {
+                          if (++runs == 1) throw std::runtime_error("first");
+                          return 2;
+                      },
+                      {.retry = {.retries = 1, .jitter = 0}});
     };
     REQUIRE(t.until([&] { return r.state() == ResultState::Waiting && r.next_retry(); }));
     t.advance(1s);
@@ -584,13 +582,12 @@ TEST_CASE("initial_value seeds a new entry and shows stale while the first fetch
     Event release;
     QueryResult<std::string> r;
     t.mounted["a"] = [&] {
-        r = use_query(
-            key("title"),
-            [&] {
-                release.wait();
-                return std::string("fetched");
-            },
-            {.initial_value = "seed"});
+        r = use_query(key("title"),
+                      [&] {
+                          release.wait();
+                          return std::string("fetched");
+                      },
+                      {.initial_value = "seed"});
     };
     t.frame();
     REQUIRE(r.value());
@@ -609,13 +606,12 @@ TEST_CASE("a placeholder shows while there is no data, flagged, and never enters
     Event release;
     QueryResult<std::string> r;
     t.mounted["a"] = [&] {
-        r = use_query(
-            key("avatar"),
-            [&] {
-                release.wait();
-                return std::string("picture");
-            },
-            {.placeholder = "grey square"});
+        r = use_query(key("avatar"),
+                      [&] {
+                          release.wait();
+                          return std::string("picture");
+                      },
+                      {.placeholder = "grey square"});
     };
     t.frame();
     REQUIRE(r.value());
@@ -637,13 +633,12 @@ TEST_CASE("keep_previous shows the previous key's value until the new key's arri
     release["ab"]->set();
     QueryResult<std::string> r;
     t.mounted["a"] = [&] {
-        r = use_query(
-            key("search", search),
-            [&, s = search] {
-                release[s]->wait();
-                return "results for " + s;
-            },
-            {.keep_previous = true});
+        r = use_query(key("search", search),
+                      [&, s = search] {
+                          release[s]->wait();
+                          return "results for " + s;
+                      },
+                      {.keep_previous = true});
     };
     REQUIRE(t.until([&] { return r.state() == ResultState::Finished; }));
     search = "abc";
@@ -669,8 +664,8 @@ TEST_CASE("invalidate(prefix) fetches mounted matching entries again and marks t
     std::map<int, QueryResult<int>> r;
     auto row = [&](int id, const char* kind) {
         return [&, id, kind] {
-            r[id] = use_query(
-                key(kind, id), [&, id] { return ++runs[id]; }, {.stale_time = kForever});
+            r[id] =
+                use_query(key(kind, id), [&, id] { return ++runs[id]; }, {.stale_time = kForever});
         };
     };
     t.mounted["1"] = row(1, "thumb");
@@ -698,13 +693,9 @@ TEST_CASE("invalidate(prefix) fetches mounted matching entries again and marks t
 TEST_CASE("invalidate_exact reaches only the key itself") {
     Ui t;
     std::atomic<int> a{0}, b{0};
-    t.mounted["a"] = [&] {
-        use_query(
-            key("doc"), [&] { return ++a; }, {.stale_time = kForever});
-    };
+    t.mounted["a"] = [&] { use_query(key("doc"), [&] { return ++a; }, {.stale_time = kForever}); };
     t.mounted["b"] = [&] {
-        use_query(
-            key("doc", 1), [&] { return ++b; }, {.stale_time = kForever});
+        use_query(key("doc", 1), [&] { return ++b; }, {.stale_time = kForever});
     };
     REQUIRE(t.until([&] { return a == 1 && b == 1; }));
     t.settle();
@@ -719,8 +710,7 @@ TEST_CASE("invalidate and set_query_value work from another thread") {
     std::atomic<int> runs{0};
     QueryResult<int> r;
     t.mounted["a"] = [&] {
-        r = use_query(
-            key("remote"), [&] { return ++runs; }, {.stale_time = kForever});
+        r = use_query(key("remote"), [&] { return ++runs; }, {.stale_time = kForever});
     };
     REQUIRE(t.until([&] { return r.state() == ResultState::Finished; }));
     QueryClient client = t.queries();
@@ -739,13 +729,12 @@ TEST_CASE("set_query_value writes an entry a later mount shows in its first fram
     t.queries().set_query_value(key("saved", 5), std::string("optimistic"));
     QueryResult<std::string> r;
     t.mounted["a"] = [&] {
-        r = use_query(
-            key("saved", 5),
-            [&] {
-                ++runs;
-                return std::string("server");
-            },
-            {.stale_time = 1min});
+        r = use_query(key("saved", 5),
+                      [&] {
+                          ++runs;
+                          return std::string("server");
+                      },
+                      {.stale_time = 1min});
     };
     t.frame();
     REQUIRE(r.value());
@@ -789,20 +778,19 @@ TEST_CASE("a queued run whose readers all left before it started never runs") {
     auto body = [&] {
         for (int id : rows)
             component(id, [&, id] {
-                use_query(
-                    key("row", id),
-                    [&, id] {
-                        {
-                            std::lock_guard lock(ran_mutex);
-                            ran.insert(id);
-                        }
-                        if (id == 0) {
-                            blocker_running.set();
-                            release_blocker.wait();
-                        }
-                        return id;
-                    },
-                    {.stale_time = kForever});
+                use_query(key("row", id),
+                          [&, id] {
+                              {
+                                  std::lock_guard lock(ran_mutex);
+                                  ran.insert(id);
+                              }
+                              if (id == 0) {
+                                  blocker_running.set();
+                                  release_blocker.wait();
+                              }
+                              return id;
+                          },
+                          {.stale_time = kForever});
             });
     };
     rows = {0};
@@ -838,15 +826,14 @@ TEST_CASE("a run whose reader left keeps running and its value waits in the cach
     std::atomic<int> runs{0};
     QueryResult<int> r;
     auto reader = [&] {
-        r = use_query(
-            key("row", 1),
-            [&] {
-                ++runs;
-                running.set();
-                release.wait();
-                return 11;
-            },
-            {.stale_time = kForever});
+        r = use_query(key("row", 1),
+                      [&] {
+                          ++runs;
+                          running.set();
+                          release.wait();
+                          return 11;
+                      },
+                      {.stale_time = kForever});
     };
     t.mounted["row"] = reader;
     REQUIRE(t.until([&] { return running.is_set(); }));
@@ -870,14 +857,16 @@ TEST_CASE("refetch() on a query fetches again, cancel() stops its run") {
     Event started;
     QueryResult<int> r;
     t.mounted["a"] = [&] {
-        r = use_query(key("manual"), [&](std::stop_token stop) {
-            const int n = ++runs;
-            if (n == 2) {
-                started.set();
-                while (!stop.stop_requested()) std::this_thread::yield();
-            }
-            return n;
-        }, {.stale_time = kForever, .intrusive_cancel = false});
+        r = use_query(key("manual"),
+                      [&](std::stop_token stop) {
+                          const int n = ++runs;
+                          if (n == 2) {
+                              started.set();
+                              while (!stop.stop_requested()) std::this_thread::yield();
+                          }
+                          return n;
+                      },
+                      {.stale_time = kForever, .intrusive_cancel = false});
     };
     REQUIRE(t.until([&] { return r.state() == ResultState::Finished; }));
     r.refetch();
@@ -891,8 +880,7 @@ TEST_CASE("refetch() on a query fetches again, cancel() stops its run") {
 TEST_CASE("the cache lists its entries for inspectors") {
     Ui t;
     t.mounted["a"] = [&] {
-        use_query(
-            key("thumb", 42), [] { return std::string("x"); }, {.stale_time = 1min});
+        use_query(key("thumb", 42), [] { return std::string("x"); }, {.stale_time = 1min});
     };
     REQUIRE(t.until([&] {
         auto all = t.queries().entries();
@@ -933,9 +921,35 @@ TEST_CASE("destroying the runtime stops running queries, and its client then doe
     CHECK(client.entries().empty());
 }
 
+TEST_CASE("a query's Result outliving its runtime and a job that ignored the stop does nothing") {
+    Event running, release, returned;
+    QueryResult<int> r;
+    {
+        auto clock = std::make_shared<ManualClock>();
+        RuntimeOptions options;
+        options.clock = clock;
+        options.shutdown_timeout = 1ms;  // the job below outlives ~Runtime
+        Headless ui({800, 600}, options);
+        auto body = [&] {
+            component("a", [&] {
+                r = use_query(key("stubborn"), [&] {
+                    running.set();
+                    release.wait();  // never checks its stop
+                    returned.set();
+                    return 1;
+                });
+            });
+        };
+        REQUIRE(ui.frame_until(body, [&] { return running.is_set(); }));
+    }  // the cache is gone; the entry lives on with its job
+    r.cancel();
+    r.refetch();
+    release.set();
+    REQUIRE(returned.wait());
+    CHECK(r.state() == ResultState::Running);  // the snapshot of the last frame
+}
+
 TEST_CASE("use_query outside a component is a HookError") {
     Ui t;
-    t.ui.frame([] {
-        CHECK_THROWS_AS(use_query(key("x"), [] { return 1; }), HookError);
-    });
+    t.ui.frame([] { CHECK_THROWS_AS(use_query(key("x"), [] { return 1; }), HookError); });
 }

@@ -66,7 +66,8 @@ std::string QueryKey::text() const {
             at += length;
         } else {
             std::uint64_t bits = 0;
-            for (int i = 0; i < 8; ++i) bits = (bits << 8) | static_cast<unsigned char>(encoded_[at++]);
+            for (int i = 0; i < 8; ++i)
+                bits = (bits << 8) | static_cast<unsigned char>(encoded_[at++]);
             out += tag == kUnsigned ? std::to_string(bits)
                                     : std::to_string(static_cast<std::int64_t>(bits));
         }
@@ -91,8 +92,7 @@ milliseconds backoff(const QueryRetry& retry, int failures) {
     const milliseconds cap = std::max(retry.max_delay, milliseconds(0));
     // min(base * 2^n, cap) without overflow.
     milliseconds delay = base;
-    for (int i = 0; i < failures && delay < cap; ++i)
-        delay = delay > cap / 2 ? cap : delay * 2;
+    for (int i = 0; i < failures && delay < cap; ++i) delay = delay > cap / 2 ? cap : delay * 2;
     delay = std::min(delay, cap);
     const double jitter = std::clamp(retry.jitter, 0.0, 1.0);
     if (jitter > 0 && delay.count() > 0) {
@@ -128,7 +128,9 @@ QueryEntry::QueryEntry(QueryCacheState& cache, QueryKey key, const std::type_inf
 QueryEntry::~QueryEntry() = default;
 
 void QueryEntry::count_run() {
-    cache_.runs_started.fetch_add(1, std::memory_order_relaxed);
+    // Under the entry's lock: the cache outlives every entry that is not detached yet.
+    std::lock_guard lock(mutex_);
+    if (!detached_) cache_.runs_started.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool QueryEntry::stale_locked(Clock::time_point now, milliseconds stale_time) const {
@@ -155,8 +157,9 @@ void QueryEntry::aggregate_readers_locked() {
 }
 
 std::optional<Clock::time_point> QueryEntry::due_locked() const {
-    if (detached_ || retired() || !filed_ || busy_locked()) return std::nullopt;  // a run's end
-                                                                                  // reschedules
+    if (detached_ || retired() || !filed_ || busy_locked())
+        return std::nullopt;  // a run's end
+                              // reschedules
     if (readers_.empty()) return retry_at_ ? retry_at_ : gc_at_;
     if (retry_at_) return retry_at_;
     if (enabled_readers_ && poll_interval_.count() > 0 && fetched_at_)
@@ -165,6 +168,9 @@ std::optional<Clock::time_point> QueryEntry::due_locked() const {
 }
 
 void QueryEntry::reschedule_locked() {
+    // A detached entry has left the cache's map and timers, and may outlive the cache itself (a
+    // job that ignored its stop past ~Runtime keeps it alive): it never reaches the cache again.
+    if (detached_) return;
     cache_.set_due(*this, due_locked());
 }
 
@@ -253,8 +259,8 @@ bool QueryEntry::fetch(std::shared_ptr<const ErasedJob> job, std::optional<RunPo
         failures_ = 0;
         retry_at_.reset();
         if (retry) replaced = std::exchange(retry_policy_, std::move(retry));
+        cache_.fetches.fetch_add(1, std::memory_order_relaxed);
     }
-    cache_.fetches.fetch_add(1, std::memory_order_relaxed);
     return request_run(std::move(job), policy, show_starting);
 }
 
