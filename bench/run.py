@@ -422,7 +422,8 @@ def build_rows(r, p6, idle_seconds):
     rows.append(("P15", f"stream of {items:,} appended items, chunks of 1,000",
                  f"publish {first:.0f} -> {second:.0f} ns/item; UI {fmt_us(ui_early)} -> "
                  f"{fmt_us(ui_late)}/frame; memory {memory:.3f}x",
-                 f"copy per publish: {csecond:,.0f} ns/item late, memory {cmemory:.2f}x",
+                 f"copy per publish ({int(r.median(c, 'items')):,} items): {csecond:,.0f} "
+                 f"ns/item late, memory {cmemory:.2f}x",
                  f"{second / max(csecond, 1e-9):.4f}x publish/item late",
                  "publish/item, UI/frame flat; memory <= 1.2x", met(ok)))
     m = "P15_stream/vector_and_mutex"
