@@ -3,8 +3,11 @@
 #               screenshots of the whole demo and of each panel in build/demo*.png)
 #   make test   install missing packages, build and run the tests: normal build, then
 #               ThreadSanitizer (build-tsan) and AddressSanitizer + UBSan (build-asan) builds,
-#               then the fuzzer (build-fuzz): its corpus once, then a bounded run
-# Also: make test-normal | test-tsan | test-asan | fuzz | fuzz-regress | bench | clean
+#               then the fuzzer (build-fuzz): its corpus once, then a bounded run, then the
+#               compatibility stage (build-compat): the headless suite against Dear ImGui 1.90.1,
+#               1.92.2b and the docking branch, and the add_subdirectory / FetchContent /
+#               find_package consumers with their own ImGui (scripts/test-compat.sh)
+# Also: make test-normal | test-tsan | test-asan | fuzz | fuzz-regress | test-compat | bench | clean
 
 JOBS       ?= $(shell nproc)
 BUILD_TYPE ?= RelWithDebInfo
@@ -23,7 +26,7 @@ SAN_FLAGS := -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DIMHOOKS_BUILD_BENCH=OFF
 # One configuration at a time: each build already uses every core.
 .NOTPARALLEL:
 
-.PHONY: all deps build demo test test-normal test-tsan test-asan bench clean \
+.PHONY: all deps build demo test test-normal test-tsan test-asan test-compat bench clean \
 	fuzz-build fuzz-regress fuzz
 
 all: build
@@ -55,7 +58,7 @@ demo: build
 			--screenshot $(SCREENSHOTS)/demo-blocking.png; \
 	fi
 
-test: test-normal test-tsan test-asan fuzz
+test: test-normal test-tsan test-asan fuzz test-compat
 
 test-normal: build
 	ctest --test-dir build --output-on-failure -j$(CTEST_JOBS)
@@ -69,6 +72,12 @@ test-asan: deps
 	cmake -S . -B build-asan -DSAN=address $(SAN_FLAGS)
 	cmake --build build-asan -j$(JOBS)
 	ctest --test-dir build-asan --output-on-failure -j$(CTEST_JOBS)
+
+# Dear ImGui's sources are fetched once into build-compat/imgui-src (Debian's source packages,
+# through a private apt configuration there); IMGUI_DOCKING_DIR overrides ../shared/imgui-docking.
+test-compat: deps
+	JOBS=$(JOBS) CTEST_JOBS=$(CTEST_JOBS) $(if $(IMGUI_DOCKING_DIR),IMGUI_DOCKING_DIR=$(IMGUI_DOCKING_DIR)) \
+		bash scripts/test-compat.sh
 
 bench: deps
 	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DIMHOOKS_BUILD_TESTS=OFF \
@@ -89,4 +98,4 @@ fuzz: fuzz-regress
 	@bash fuzz/run.sh $(FUZZ) $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 clean:
-	rm -rf build build-tsan build-asan build-bench $(FUZZ_BUILD)
+	rm -rf build build-tsan build-asan build-bench build-compat $(FUZZ_BUILD)

@@ -1,7 +1,10 @@
 # Installation and the CMake package: after `cmake --install build --prefix P`, a project finds the
-# library with find_package(imhooks) (CMAKE_PREFIX_PATH=P) and links imhooks::imhooks.
-# Installed: the headless core (imhooks::imhooks) and, when built, the headless test harness
-# (imhooks::testing). The runner and the demo are not installed.
+# library with find_package(imhooks) (CMAKE_PREFIX_PATH=P) and links imhooks::imhooks;
+# imhooks::testing (the headless harness) comes with it when it was built, and
+# find_package(imhooks COMPONENTS runner) adds imhooks::runner.
+#
+# The package finds the same Dear ImGui again, the way it was found here (cmake/imgui.cmake), and
+# checks its version; it never links another one.
 if(NOT TARGET imhooks)
     return()
 endif()
@@ -11,6 +14,11 @@ if(TARGET imhooks_testing)
     set_target_properties(imhooks_testing PROPERTIES EXPORT_NAME testing)
     list(APPEND IMHOOKS_INSTALL_TARGETS imhooks_testing)
     list(APPEND IMHOOKS_HEADER_DIRS testing/include)
+endif()
+set(IMHOOKS_PACKAGE_HAS_RUNNER FALSE)
+if(TARGET imhooks_runner)
+    set(IMHOOKS_PACKAGE_HAS_RUNNER TRUE)
+    list(APPEND IMHOOKS_HEADER_DIRS runner/include)
 endif()
 
 include(GNUInstallDirs)
@@ -24,6 +32,22 @@ install(TARGETS ${IMHOOKS_INSTALL_TARGETS}
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
     RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(EXPORT imhooksTargets
+    NAMESPACE imhooks::
+    FILE imhooksTargets.cmake
+    DESTINATION ${IMHOOKS_INSTALL_CMAKEDIR})
+
+# The runner in an export set of its own, loaded only for find_package(imhooks COMPONENTS runner):
+# users of the headless core need no GLFW.
+if(IMHOOKS_PACKAGE_HAS_RUNNER)
+    install(TARGETS imhooks_runner
+        EXPORT imhooksRunnerTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+    install(EXPORT imhooksRunnerTargets
+        NAMESPACE imhooks::
+        FILE imhooksRunnerTargets.cmake
+        DESTINATION ${IMHOOKS_INSTALL_CMAKEDIR})
+endif()
 
 # Public headers: runtime/include/imhooks/..., hooks/include/imhooks/... -> include/imhooks/...
 foreach(dir ${IMHOOKS_HEADER_DIRS})
@@ -31,11 +55,6 @@ foreach(dir ${IMHOOKS_HEADER_DIRS})
         install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
     endif()
 endforeach()
-
-install(EXPORT imhooksTargets
-    NAMESPACE imhooks::
-    FILE imhooksTargets.cmake
-    DESTINATION ${IMHOOKS_INSTALL_CMAKEDIR})
 
 configure_package_config_file(
     ${CMAKE_CURRENT_LIST_DIR}/imhooksConfig.cmake.in
@@ -49,4 +68,5 @@ write_basic_package_version_file(
 install(FILES
     ${PROJECT_BINARY_DIR}/imhooksConfig.cmake
     ${PROJECT_BINARY_DIR}/imhooksConfigVersion.cmake
+    ${CMAKE_CURRENT_LIST_DIR}/imhooksImGuiVersion.cmake
     DESTINATION ${IMHOOKS_INSTALL_CMAKEDIR})

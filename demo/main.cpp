@@ -95,8 +95,7 @@ struct CommandLine {
     demo::Options options;
     std::string panel;  // empty: all of them
     std::string page = "jobs";
-    std::vector<char*> runner_args;
-    bool help = false;
+    std::vector<char*> runner_args;  // --help among them: parse_runner_args sets options.help
 };
 
 CommandLine parse_command_line(int argc, char** argv) {
@@ -110,9 +109,7 @@ CommandLine parse_command_line(int argc, char** argv) {
             if (i + 1 >= argc) throw std::invalid_argument("missing value for " + std::string(arg));
             return argv[++i];
         };
-        if (arg == "--help" || arg == "-h") {
-            line.help = true;
-        } else if (arg == "--print-state") {
+        if (arg == "--print-state") {
             line.options.print_state = true;
         } else if (arg == "--print-layout") {
             line.options.print_layout = true;
@@ -164,10 +161,6 @@ CommandLine parse_command_line(int argc, char** argv) {
 int main(int argc, char** argv) {
     try {
         CommandLine line = parse_command_line(argc, argv);
-        if (line.help) {
-            std::printf("usage: %s [options]\n%s%s", argv[0], usage(), imhooks::runner_usage());
-            return 0;
-        }
         const demo::Options& options = line.options;
         demo::EnableLayoutReports(options.print_layout);
 
@@ -178,10 +171,15 @@ int main(int argc, char** argv) {
             defaults.width = static_cast<int>(kPanelSize.x + 2 * kMargin);
             defaults.height = static_cast<int>(kPanelSize.y + 2 * kMargin);
         }
+        const imhooks::RunnerOptions runner_options = imhooks::parse_runner_args(
+            static_cast<int>(line.runner_args.size()), line.runner_args.data(), defaults);
+        if (runner_options.help) {
+            std::printf("usage: %s [options]\n%s%s", argv[0], usage(), imhooks::runner_usage());
+            return 0;
+        }
         // Setup: window, OpenGL 3.3 context, Dear ImGui and its backends, and the
         // imhooks::Runtime attached to the ImGui context, whose waker wakes the loop.
-        imhooks::Runner runner(imhooks::parse_runner_args(static_cast<int>(line.runner_args.size()),
-                                                          line.runner_args.data(), defaults));
+        imhooks::Runner runner(runner_options);
 
         // The frame: called between ImGui::NewFrame() and ImGui::Render(), only when a frame is
         // needed (input, a state change, a job's result, a timed frame for an animation).
@@ -237,7 +235,11 @@ int main(int argc, char** argv) {
                 ImGui::End();
             }
 
+#if IMGUI_VERSION_NUM >= 18700  // named keys; GetKeyIndex is gone since 1.91
+            if (ImGui::IsKeyPressed(ImGuiKey_Escape, false)) runner.close();
+#else
             if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) runner.close();
+#endif
         });
         return status;
     } catch (const std::exception& e) {

@@ -2,8 +2,10 @@
 // crashes, hangs or leaks and that every Result follows the SPEC's state machine.
 //
 // Input format: the first byte configures the runtime (bit 0: error boundaries off, bit 1: the
-// ImGui context is destroyed before the Runtime at the end). Then operations, each an opcode
-// byte (taken modulo kOpCount) followed by its argument bytes; missing bytes read as zero.
+// ImGui context is destroyed before the Runtime at the end, bit 2: operations 18-22 are used).
+// Then operations, each an opcode byte (taken modulo 23 with bit 2, else modulo 18, so that
+// inputs written before operations 18-22 existed keep their meaning) followed by its argument
+// bytes; missing bytes read as zero.
 //   0 mount K FORM BEHAVIOUR DEP   1 unmount K            2 frame
 //   3 change hook order K VARIANT CATCH_INSIDE             4 set deps from the UI K VALUE
 //   5 set deps from a thread K VALUE                       6 cancel from the UI K
@@ -13,6 +15,15 @@
 //  13 render K twice in a frame CATCH_INSIDE                14 a hook outside any component
 //  15 frames until every job settled                        16 frames N
 //  17 increment a counter state from three threads K
+//  18 odd keys MASK: which of the odd-key components render from now on (the empty and null
+//     keys, a label changing before ###, two strings with one ImGui ID, an integer and a string
+//     with one ImGui ID)
+//  19 re-entrant callbacks FLAGS DURATION: a waker that calls request_frame_in(odd duration),
+//     request_frame() and replaces itself; an error handler that replaces itself on every call
+//  20 an updater that calls its own setter K FROM_THREAD
+//  21 odd durations WHICH: request_frame_in and wait with 0, negative, tiny and huge durations
+//  22 destroy the Runtime during a frame MODE (from a body, an effect, another thread), then
+//     create a new one
 // K is a component key (modulo kKeys). Jobs are short (microseconds per step) and honour their
 // stop, so every input ends in milliseconds.
 #include "result_checker.h"
@@ -31,10 +42,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 using namespace imhooks;
@@ -43,7 +57,8 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr int kKeys = 6;
-constexpr int kOpCount = 18;
+constexpr int kBaseOpCount = 18;
+constexpr int kOpCount = 23;
 constexpr int kDeps = 4;
 constexpr auto kSettleBound = 5s;  // jobs take microseconds: not settling by then is a hang
 
@@ -354,6 +369,9 @@ struct KeyState {
     Variant applied = Variant::None;
     bool rendered = false;
     bool errored = false;  // a HookError was attributed to it
+    // With error boundaries, "rendered twice" is reported once per instance: already reported
+    // for the key's current instance (which lives on as the placeholder of a failure too).
+    bool twice_reported = false;
 };
 
 void ignore_log(void*, const char*, ...) {}
@@ -366,9 +384,70 @@ bool terminal(ResultState state) {
 ImFontAtlas* g_atlas = nullptr;  // built once, shared by the contexts of all inputs
 std::uint64_t g_next_uid = 0;
 
+//----------------------------------------------------------------------------------------------
+// Odd keys and odd durations
+
+// Keys whose ImGui IDs collide inside the "fuzz" window, found once by brute force.
+struct OddKeys {
+    std::string colliding_a, colliding_b;  // two strings, one ID
+    long long colliding_int = 0;           // an integer key and a string with one ID
+    std::string colliding_string;
+} g_odd;
+
+std::string random_key(std::uint64_t i) {
+    std::uint64_t x = i + 0x9e3779b97f4a7c15ull;  // splitmix64: distinct keys
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    std::string key;
+    for (int b = 0; b < 16; ++b, x >>= 4) key += "0123456789abcdef"[x & 15];
+    return key;
+}
+
+void find_odd_keys() {
+    const ImGuiID seed = ImHashStr("fuzz", 0, 0);  // the ID stack's top inside Begin("fuzz")
+    std::unordered_map<ImGuiID, std::string> seen;
+    for (std::uint64_t i = 0; g_odd.colliding_b.empty(); ++i) {
+        std::string key = random_key(i);
+        auto [it, inserted] = seen.emplace(ImHashStr(key.data(), key.size(), seed), key);
+        if (!inserted) {
+            g_odd.colliding_a = it->second;
+            g_odd.colliding_b = key;
+        }
+    }
+    for (long long k = 1000;; ++k) {  // far from the fuzzer's own integer keys
+        const void* ptr = reinterpret_cast<const void*>(static_cast<std::intptr_t>(k));
+        if (auto it = seen.find(ImHashData(&ptr, sizeof(ptr), seed)); it != seen.end()) {
+            g_odd.colliding_int = k;
+            g_odd.colliding_string = it->second;
+            return;
+        }
+    }
+}
+
+constexpr int kOddKeys = 6;
+
+const std::chrono::milliseconds kOddDurations[] = {
+    0ms, 1ms, -1ms, 10s, std::chrono::milliseconds::max(), std::chrono::milliseconds::min()};
+constexpr int kOddDurationCount = 6;
+
+// A waker that re-enters the runtime: a timed frame (calling this waker again when earlier), a
+// frame request, and a replacement of itself, a few times over.
+std::function<void()> reentrant_waker(Runtime* runtime, std::chrono::milliseconds delay,
+                                      int depth) {
+    return [runtime, delay, depth] {
+        runtime->request_frame_in(delay);
+        runtime->request_frame();
+        if (depth < 3) runtime->set_waker(reentrant_waker(runtime, delay, depth + 1));
+    };
+}
+
 class Program {
   public:
-    explicit Program(int flags) : boundaries_((flags & 1) == 0), context_first_((flags & 2) != 0) {
+    explicit Program(int flags)
+        : boundaries_((flags & 1) == 0),
+          context_first_((flags & 2) != 0),
+          op_count_((flags & 4) != 0 ? kOpCount : kBaseOpCount) {
         create_context();
         create_runtime();
     }
@@ -404,16 +483,33 @@ class Program {
     void create_runtime() {
         RuntimeOptions options;
         options.error_boundaries = boundaries_;
-        options.shutdown_timeout = 10s;  // every job honours its stop: none is ever detached
+        // Every job honours its stop: none is ever detached, and "forever" must wait for them.
+        options.shutdown_timeout = forever_shutdown_ ? std::chrono::milliseconds::max() : 10s;
         runtime_ = std::make_unique<Runtime>(context_, options);
         ++g_totals.runtimes;
-        runtime_->set_error_handler([this](const ComponentError& e) { on_component_error(e); });
+        install_error_handler();
+    }
+
+    // The fuzzer's checks on every reported error; with chained_handler_, through a handler that
+    // replaces itself on every call (a one-shot handler, re-armed).
+    void install_error_handler() {
+        Runtime* runtime = runtime_.get();
+        if (!chained_handler_) {
+            runtime->set_error_handler([this](const ComponentError& e) { on_component_error(e); });
+            return;
+        }
+        runtime->set_error_handler([this, runtime](const ComponentError& e) {
+            runtime->set_error_handler(nullptr);  // the running handler must survive this
+            on_component_error(e);
+            if (runtime == runtime_.get()) install_error_handler();
+        });
     }
 
     void kill_all() {
         for (KeyState& k : keys_) {
             if (k.mount) k.mount->alive = false;
             k.failed = false;
+            k.twice_reported = false;
         }
     }
 
@@ -459,7 +555,7 @@ class Program {
     }
 
     void step(Reader& in) {
-        const int op = in.next() % kOpCount;
+        const int op = in.next() % op_count_;
         switch (op) {
             case 0: {  // mount K FORM BEHAVIOUR DEP
                 KeyState& k = key(in);
@@ -534,7 +630,9 @@ class Program {
                 runtime_->wait(std::chrono::milliseconds(in.next() % 3));
                 break;
             case 11: {  // recreate the Runtime FLAGS
-                boundaries_ = (in.next() & 1) == 0;
+                const int flags = in.next();
+                boundaries_ = (flags & 1) == 0;
+                forever_shutdown_ = (flags & 2) != 0;
                 runtime_.reset();
                 kill_all();
                 create_runtime();
@@ -577,9 +675,165 @@ class Program {
                 if (m->alive) m->hits_expected += 75;
                 break;
             }
+            case 18:
+                odd_mask_ = in.next();
+                break;
+            case 19:
+                reentrant_callbacks(in);
+                break;
+            case 20:
+                reentrant_updater(in);
+                break;
+            case 21:
+                odd_durations(in);
+                break;
+            case 22:
+                destroy_in_frame_ = 1 + in.next() % 3;
+                frame();
+                break;
             default:
                 break;
         }
+    }
+
+    //------------------------------------------------------------------------------------------
+    // Re-entrant callbacks, odd durations, odd keys, a Runtime destroyed during its frame
+
+    void reentrant_callbacks(Reader& in) {
+        const int flags = in.next();
+        const auto delay = kOddDurations[in.next() % kOddDurationCount];
+        chained_handler_ = (flags & 1) != 0;
+        install_error_handler();
+        if (flags & 2) {
+            runtime_->set_waker(reentrant_waker(runtime_.get(), delay, 0));
+            // Called from another thread, re-entering from there.
+            Runtime* runtime = runtime_.get();
+            on_thread([runtime] { runtime->request_frame(); });
+        } else {
+            runtime_->set_waker(nullptr);
+        }
+    }
+
+    // set(fn) whose fn calls the same setter: both count, the inner one after the outer.
+    void reentrant_updater(Reader& in) {
+        Mount* m = target(in);
+        const bool from_thread = (in.next() & 1) != 0;
+        if (!m) return;
+        if (m->alive) m->hits_expected += 2;
+        auto call = [set = m->set_hits] {
+            set([set](int n) {
+                set([](int v) { return v + 1; });
+                return n + 1;
+            });
+        };
+        if (from_thread)
+            on_thread(call);
+        else
+            call();
+    }
+
+    void odd_durations(Reader& in) {
+        const int which = in.next();
+        runtime_->request_frame_in(kOddDurations[which % kOddDurationCount]);
+        switch ((which / kOddDurationCount) % 3) {
+            case 0:  // waits that only look
+                runtime_->wait(kOddDurations[(which / 18) % 3 == 0 ? 0 : 2]);
+                runtime_->wait(std::chrono::milliseconds::min());
+                break;
+            case 1:  // "forever" with a frame needed returns at once
+                runtime_->request_frame();
+                if (!runtime_->wait(std::chrono::milliseconds::max()))
+                    violation("wait(milliseconds::max()) returned false with a frame needed");
+                break;
+            default:  // only milliseconds::max() (index 4) never comes
+                if (which % kOddDurationCount != 4 && !runtime_->next_timed_frame())
+                    violation(
+                        "request_frame_in(%lld ms) left no timed frame",
+                        static_cast<long long>(kOddDurations[which % kOddDurationCount].count()));
+                break;
+        }
+    }
+
+    // The odd-key components of this frame: each identity keeps its own state (its initial
+    // value), and two keys with one ImGui ID get bodies with different ID seeds.
+    void render_odd_keys() {
+        ImGuiID probe[kOddKeys] = {};
+        auto body = [&](int identity) {
+            return [&, identity] {
+                const int seen = use_state(int{identity * 1000}).value;
+                if (seen != identity * 1000)
+                    violation("odd key %d shows %d: another instance's state", identity, seen);
+                probe[identity] = ImGui::GetID("probe");
+            };
+        };
+        const std::uint64_t f = g_totals.frames;
+        for (int identity = 0; identity < kOddKeys; ++identity) {
+            if (!(odd_mask_ & (1 << identity))) continue;
+            switch (identity) {
+                case 0:  // the empty key, as an empty literal and as a null view in turn
+                    if (f % 2)
+                        component("", body(0));
+                    else
+                        component(std::string_view{}, body(0));
+                    break;
+                case 1: {  // one identity under a changing label
+                    const std::string key = "label " + std::to_string(f % 3) + "###odd";
+                    component(key, body(1));
+                    break;
+                }
+                case 2:
+                    component(g_odd.colliding_a, body(2));
+                    break;
+                case 3:
+                    component(g_odd.colliding_b, body(3));
+                    break;
+                case 4:
+                    component(g_odd.colliding_int, body(4));
+                    break;
+                default:
+                    component(g_odd.colliding_string, body(5));
+                    break;
+            }
+        }
+        for (int pair : {2, 4})
+            if (probe[pair] != 0 && probe[pair] == probe[pair + 1])
+                violation("odd keys %d and %d share an ImGui ID seed", pair, pair + 1);
+    }
+
+    // A component that destroys the Runtime from its body, from its effect, or (mode 3) from
+    // another thread while the body waits: the teardown happens at the end of the frame.
+    void render_destroyer() {
+        const int mode = destroy_in_frame_;
+        component("destroyer", [this, mode] {
+            if (mode == 2) {
+                use_effect(
+                    [this] {
+                        runtime_.reset();
+                        destroyed_ = true;
+                    },
+                    deps());
+                return;
+            }
+            if (mode == 1) {
+                runtime_.reset();
+            } else {
+                Runtime* runtime = runtime_.release();
+                std::thread([runtime] { delete runtime; }).join();
+            }
+            destroyed_ = true;
+            (void)use_state(0);  // the rest of the body still runs
+        });
+    }
+
+    // After a frame that destroyed its Runtime: it is gone, and a new one takes over.
+    void recreate_after_destroy() {
+        destroy_in_frame_ = 0;
+        if (!std::exchange(destroyed_, false)) return;  // a HookError left the window first
+        if (Runtime::current() != nullptr)
+            violation("the Runtime destroyed during a frame is still attached after it");
+        runtime_.reset();
+        kill_all();
+        create_runtime();
     }
 
     void render_body(KeyState& k, Variant variant) {
@@ -641,6 +895,7 @@ class Program {
                                                                                  : Variant::None;
             k.variant = Variant::None;
             if (k.want && !k.failed && (!k.mount || !k.mount->alive)) {
+                k.twice_reported = false;  // a new instance
                 k.mount = std::make_shared<Mount>();
                 k.mount->uid = ++g_next_uid;
                 k.mount->config = k.config;
@@ -660,6 +915,8 @@ class Program {
                 if (k.twice) render_key(i, k, Variant::None);
             }
             current = -1;
+            render_odd_keys();
+            if (destroy_in_frame_) render_destroyer();
             if (hook_outside_) {
                 hook_outside_ = false;
                 try {
@@ -683,7 +940,9 @@ class Program {
         for (int i = 0; i < kKeys; ++i) {
             KeyState& k = keys_[i];
             if (k.errored) ++g_totals.hook_errors;
-            const bool expected = k.rendered && (k.applied != Variant::None || k.twice);
+            const bool twice_error = k.twice && (!boundaries_ || !k.twice_reported);
+            const bool expected = k.rendered && (k.applied != Variant::None || twice_error);
+            if (k.rendered && k.twice && boundaries_) k.twice_reported = true;
             if (expected && !k.errored)
                 violation(
                     "component #%d: a changed hook order or a second rendering raised no "
@@ -702,6 +961,7 @@ class Program {
             }
             k.twice = false;
         }
+        if (destroy_in_frame_) recreate_after_destroy();
     }
 
     // Frames until every mounted job shows a terminal state and no frame is needed.
@@ -729,6 +989,12 @@ class Program {
 
     bool boundaries_;
     bool context_first_;
+    int op_count_;
+    bool forever_shutdown_ = false;
+    bool chained_handler_ = false;
+    int odd_mask_ = 0;
+    int destroy_in_frame_ = 0;  // 1: from a body, 2: from an effect, 3: from another thread
+    bool destroyed_ = false;
     ImGuiContext* context_ = nullptr;
     std::unique_ptr<Runtime> runtime_;
     std::array<KeyState, kKeys> keys_;
@@ -738,6 +1004,7 @@ class Program {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    find_odd_keys();
     g_atlas = new ImFontAtlas();
     unsigned char* pixels = nullptr;
     int width = 0, height = 0;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages needed to build, test, fuzz and benchmark imhooks, and only
 # those that are missing: when everything is installed already, apt is not touched. The fuzzer
-# needs libclang-rt-14-dev (libFuzzer), which clang only recommends.
+# needs libclang-rt-14-dev (libFuzzer), which clang only recommends. The compatibility stage
+# fetches Dear ImGui's Debian source packages with apt-get (no root needed) and unpacks them with
+# tar and xz.
 set -euo pipefail
 
 packages=(
@@ -9,6 +11,7 @@ packages=(
         cmake g++ pkg-config make
     clang libclang-rt-14-dev
     xvfb xauth libgl1-mesa-dri xdotool
+    xz-utils
 )
 
 missing=()

@@ -1,4 +1,5 @@
 // Misuse and failures inside components: HookError messages, error boundaries, the error handler.
+#include "bare_context.h"
 #include "support.h"
 
 #include <imhooks/headless.h>
@@ -125,16 +126,10 @@ TEST_CASE("the same key under different ID scopes is two instances") {
 }
 
 TEST_CASE("a component without a Runtime raises HookError") {
-    ImGuiContext* context = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = {100, 100};
-    unsigned char* pixels;
-    int w, h;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    ImGuiContext* context = imhooks::test::create_bare_context({100, 100});
     ImGui::NewFrame();
     CHECK_THROWS_WITH(component("lonely", [] {}), Catch::Contains("without a Runtime"));
-    ImGui::Render();
+    imhooks::test::render_bare_frame();
     ImGui::DestroyContext(context);
 }
 

@@ -8,7 +8,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -22,7 +27,11 @@ namespace {
 
 std::shared_ptr<Executor> executor_with(std::size_t max_running, std::size_t max_threads = 256,
                                         std::chrono::milliseconds idle_timeout = 5s) {
-    return std::make_shared<Executor>(ExecutorOptions{max_running, max_threads, idle_timeout});
+    ExecutorOptions options;
+    options.max_running = max_running;
+    options.max_threads = max_threads;
+    options.idle_timeout = idle_timeout;
+    return std::make_shared<Executor>(options);
 }
 
 RuntimeOptions runtime_on(std::shared_ptr<Executor> executor) {
@@ -409,7 +418,7 @@ TEST_CASE("threads are reused: many short jobs in a row start few threads") {
 }
 
 TEST_CASE("no executor thread is alive once the idle timeout passed after the last job") {
-    const std::size_t before = test::thread_count();
+    const std::size_t before = test::baseline_thread_count();
     auto executor = executor_with(2, 256, 20ms);
     {
         Headless ui({1024, 768}, runtime_on(executor));
@@ -422,7 +431,7 @@ TEST_CASE("no executor thread is alive once the idle timeout passed after the la
 }
 
 TEST_CASE("destroying the Runtime shuts down its own executor's threads") {
-    const std::size_t before = test::thread_count();
+    const std::size_t before = test::baseline_thread_count();
     {
         Headless ui;
         Rows rows(4, [](int i) { return [i] { return i; }; });
@@ -476,5 +485,49 @@ TEST_CASE("Executor options are checked: max_threads 0 and a negative idle timeo
     CHECK_THROWS_WITH(Executor(ExecutorOptions{.max_threads = 0}), Catch::Contains("max_threads"));
     CHECK_THROWS_WITH(Executor(ExecutorOptions{.idle_timeout = -1ms}),
                       Catch::Contains("idle_timeout"));
+    CHECK_THROWS_WITH(Executor(ExecutorOptions{.worker_nice = 20}), Catch::Contains("worker_nice"));
     CHECK(Executor(ExecutorOptions{}).options().max_running >= 1);
+}
+
+TEST_CASE("worker threads run below the UI thread's priority (Linux)") {
+    Headless ui;
+    std::atomic<int> nice_in_job{-100};
+    Result<int> shown;
+    auto body = [&] {
+        component("c", [&] {
+            shown = use_thread([&] {
+                errno = 0;
+                nice_in_job = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+                return 0;
+            });
+        });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+    const int ui_nice = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+    CHECK(nice_in_job == std::min(ui_nice + ExecutorOptions{}.worker_nice, 19));
+}
+
+TEST_CASE("jobs keep starting after many were cancelled before an idle worker reached them") {
+    // One slot, workers that never time out: a job that is not taken now is never taken.
+    auto executor = executor_with(1, 2, std::chrono::hours(1));
+    Headless ui({1024, 768}, runtime_on(executor));
+    std::atomic<int> runs{0};
+    Result<int> shown;
+    auto body = [&] { component("c", [&] { shown = use_thread([&] { return ++runs; }); }); };
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+    // Each retry wakes the idle worker; each cancel right after takes the job back out of the
+    // queue, mostly before the worker looks at it (a run the worker already finished stays
+    // finished: cancel has nothing left to stop).
+    for (int i = 0; i < 50; ++i) {
+        shown.retry();
+        shown.cancel();
+    }
+    REQUIRE(ui.frame_until(body, [&] {
+        return shown.state() == ResultState::Cancelled || shown.state() == ResultState::Finished;
+    }));
+    // A job now must still wake the idle worker, and its own run is the one shown.
+    const int before = runs.load();
+    shown.retry();
+    REQUIRE(ui.frame_until(
+        body, [&] { return shown.state() == ResultState::Finished && *shown.value() > before; }));
 }

@@ -78,17 +78,27 @@ TEST_CASE(
     "a capture whose destructor calls cancel() and retry() on its own hook does not deadlock") {
     Probe<int> p;
     int dep = 0;
-    auto holder = std::make_shared<Result<int>>();
+    // The hook's Result, shared with the destructors (which run on an executor thread).
+    struct Holder {
+        std::mutex mutex;
+        Result<int> result;
+        Result<int> get() {
+            std::lock_guard lock(mutex);
+            return result;
+        }
+    };
+    auto holder = std::make_shared<Holder>();
     auto calls = std::make_shared<std::atomic<int>>(0);
     p.hook = [&] {
         Result<int> r = use_thread([d = dep, back = OnDestroy([holder, calls, d = dep] {
                                                  if (d >= 3) return;  // the last ones end the test
                                                  ++*calls;
-                                                 holder->cancel();
-                                                 holder->retry();
+                                                 holder->get().cancel();
+                                                 holder->get().retry();
                                              })] { return d; },
                                    deps(dep));
-        *holder = r;
+        std::lock_guard lock(holder->mutex);
+        holder->result = r;
         return r;
     };
     REQUIRE(p.until_state(ResultState::Finished));

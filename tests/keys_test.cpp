@@ -184,8 +184,9 @@ TEST_CASE("keys with the same text after ### are one instance whose label may ch
         set_count(count + 1);
     };
     ui.frame([&] { component("Untitled###doc", counter); });
+    ui.frame([&] { component("###doc", counter); });  // no label at all: the same identity
     ui.frame([&] { component("report.txt###doc", counter); });
-    CHECK(seen == 1);  // the state was kept across the label change
+    CHECK(seen == 2);  // the state was kept across the label changes
     std::vector<std::string> names;
     ui.runtime().for_each_component(
         [&](const ComponentInfo& info) { names.emplace_back(info.name); });

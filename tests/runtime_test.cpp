@@ -1,4 +1,5 @@
 // The runtime's rules: instances, slots, frames, wake-ups, unmount, misuse errors.
+#include "bare_context.h"
 #include "support.h"
 
 #include <imhooks/headless.h>
@@ -486,17 +487,11 @@ TEST_CASE(
     "destroying the ImGui context first unmounts the components and leaves the Runtime safe to "
     "destroy") {
     bool cleaned_up = false;
-    ImGuiContext* context = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = {200, 200};
-    unsigned char* pixels;
-    int w, h;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    ImGuiContext* context = imhooks::test::create_bare_context({200, 200});
     auto runtime = std::make_unique<Runtime>(context);
     ImGui::NewFrame();
     component("c", [&] { use_effect([&] { return [&] { cleaned_up = true; }; }, deps()); });
-    ImGui::Render();
+    imhooks::test::render_bare_frame();
     ImGui::DestroyContext(context);
     CHECK(cleaned_up);
     runtime.reset();  // must not touch the destroyed context

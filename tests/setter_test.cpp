@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -151,4 +152,40 @@ TEST_CASE(
     probe.set([](int v) { return v + 1; });  // the setter still works
     ui.frame(body);
     CHECK(probe.seen == 4);
+}
+
+TEST_CASE("updates queued by queued updaters apply in the same frame start") {
+    Headless ui;
+    StateProbe<int> probe(0);
+    auto body = probe.body();
+    ui.frame(body);
+    // Each call's updater sets again from inside; after the first, the calls find the state busy
+    // and are queued, so their inner calls are made at the frame start.
+    for (int i = 0; i < 3; ++i)
+        std::thread([set = probe.set] {
+            set([set](int n) {
+                set([](int v) { return v + 1; });
+                return n + 1;
+            });
+        }).join();
+    ui.frame(body);
+    CHECK(probe.seen == 6);
+}
+
+TEST_CASE("an updater that always queues another does not hang the frame") {
+    Headless ui;
+    StateProbe<int> probe(0);
+    auto body = probe.body();
+    ui.frame(body);
+    std::function<int(int)> forever = [&](int n) {
+        probe.set(forever);  // re-queues itself: a chain without end
+        return n + 1;
+    };
+    probe.set(forever);
+    ui.frame(body);  // returns: the chain is cut per frame
+    const int first = probe.seen;
+    CHECK(first > 1);
+    CHECK(ui.runtime().needs_frame());  // and goes on at the next frame
+    ui.frame(body);
+    CHECK(probe.seen > first);
 }

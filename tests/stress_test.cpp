@@ -13,6 +13,7 @@
 #include <imhooks/imhooks.h>
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <atomic>
@@ -24,16 +25,18 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 using namespace imhooks;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
@@ -489,11 +492,126 @@ void check_frame(Mount& m, const Result<Tag>& r, int dep, Seen& seen) {
 }
 
 //----------------------------------------------------------------------------------------------
+// Odd keys, odd durations and callbacks that re-enter the runtime
+
+// Keys whose ImGui IDs collide inside the "stress" window, found once by brute force.
+struct OddKeys {
+    std::string colliding_a, colliding_b;  // two strings, one ID
+    long long colliding_int = 0;           // an integer key and a string with one ID
+    std::string colliding_string;
+} g_odd;
+
+std::string random_key(std::uint64_t i) {
+    std::uint64_t x = mix(i);  // a bijection: distinct keys
+    std::string key;
+    for (int b = 0; b < 16; ++b, x >>= 4) key += "0123456789abcdef"[x & 15];
+    return key;
+}
+
+void find_odd_keys() {
+    const ImGuiID seed = ImHashStr("stress", 0, 0);  // the ID stack's top inside Begin("stress")
+    std::unordered_map<ImGuiID, std::string> seen;
+    for (std::uint64_t i = 0; g_odd.colliding_b.empty(); ++i) {
+        std::string key = random_key(i);
+        auto [it, inserted] = seen.emplace(ImHashStr(key.data(), key.size(), seed), key);
+        if (!inserted) {
+            g_odd.colliding_a = it->second;
+            g_odd.colliding_b = key;
+        }
+    }
+    for (long long k = 1000;; ++k) {  // far from the slots' integer keys
+        const void* ptr = reinterpret_cast<const void*>(static_cast<std::intptr_t>(k));
+        if (auto it = seen.find(ImHashData(&ptr, sizeof(ptr), seed)); it != seen.end()) {
+            g_odd.colliding_int = k;
+            g_odd.colliding_string = it->second;
+            return;
+        }
+    }
+}
+
+constexpr int kOddKeys = 6;
+std::atomic<long> g_odd_renders{0}, g_reentrant_calls{0};
+
+// The odd-key components of one frame, a random subset: the empty key (as "" and as a null view
+// in turn), one identity under a changing label before "###", two strings with one ImGui ID, an
+// integer and a string with one ImGui ID. Each identity must keep its own state, and keys sharing
+// an ID must get bodies with different ID seeds.
+void render_odd_keys(Rng& rng, long frame) {
+    ImGuiID probe[kOddKeys] = {};
+    auto body = [&](int identity) {
+        return [&, identity] {
+            auto [value, set_value] = use_state(long{identity * 1000});
+            if (value / 1000 != identity)
+                fail("odd key " + std::to_string(identity) + " shows " + std::to_string(value) +
+                     ": another instance's state");
+            if (rng.percent(3)) set_value(value + 1);  // now and then: never a render loop
+            probe[identity] = ImGui::GetID("probe");
+            ++g_odd_renders;
+        };
+    };
+    for (int identity = 0; identity < kOddKeys; ++identity) {
+        if (!rng.percent(80)) continue;
+        switch (identity) {
+            case 0:
+                if (frame % 2)
+                    component("", body(0));
+                else
+                    component(std::string_view{}, body(0));
+                break;
+            case 1:
+                component("label " + std::to_string(frame % 5) + "###odd", body(1));
+                break;
+            case 2:
+                component(g_odd.colliding_a, body(2));
+                break;
+            case 3:
+                component(g_odd.colliding_b, body(3));
+                break;
+            case 4:
+                component(g_odd.colliding_int, body(4));
+                break;
+            default:
+                component(g_odd.colliding_string, body(5));
+                break;
+        }
+    }
+    for (int pair : {2, 4})
+        if (probe[pair] != 0 && probe[pair] == probe[pair + 1])
+            fail("odd keys " + std::to_string(pair) + " and " + std::to_string(pair + 1) +
+                 " share an ImGui ID seed");
+}
+
+const std::chrono::milliseconds kOddDurations[] = {
+    0ms, 1ms, -1ms, 5ms, std::chrono::milliseconds::max(), std::chrono::milliseconds::min()};
+
+// A waker that re-enters the runtime from whichever thread calls it: a timed frame of an odd
+// duration (calling this waker again when earlier), a frame request, and now and then a
+// replacement of itself.
+std::function<void()> reentrant_waker(Runtime* runtime, std::uint64_t seed) {
+    return [runtime, seed, calls = std::make_shared<std::atomic<std::uint64_t>>(0)] {
+        const std::uint64_t n = mix(seed + calls->fetch_add(1));
+        ++g_reentrant_calls;
+        runtime->request_frame_in(kOddDurations[n % 6]);
+        if (n % 3 == 0) runtime->request_frame();
+        if (n % 7 == 0) runtime->set_waker(reentrant_waker(runtime, n));
+    };
+}
+
+// A set(fn) whose fn calls the same setter: both count.
+void reentrant_increment(const Setter<long>& set) {
+    set([set](long n) {
+        set([](long v) { return v + 1; });
+        return n + 1;
+    });
+    ++g_reentrant_calls;
+}
+
+//----------------------------------------------------------------------------------------------
 // The run
 
 struct Figures {
     long frames = 0, mounts = 0, unmounts = 0, regained = 0, ui_ops = 0, post_shutdown_ops = 0;
-    long threads_started = 0, peak_threads = 0, peak_live_workers = 0;
+    long threads_started = 0, peak_threads = 0, peak_executor_threads = 0, peak_active_work = 0;
     long detached_epochs = 0;
     double longest_shutdown_ms = 0;
     Seen seen;
@@ -506,7 +624,7 @@ class Stress {
     void run(std::size_t baseline_threads) {
         const auto per_epoch = std::chrono::duration<double>(seconds_ / kEpochs);
         for (int epoch = 0; epoch < kEpochs; ++epoch) {
-            run_epoch(epoch, std::chrono::duration_cast<Clock::duration>(per_epoch));
+            run_epoch(epoch, std::chrono::duration_cast<SteadyClock::duration>(per_epoch));
             if (!test::thread_count_drops_below(baseline_threads + 1))
                 fail("epoch " + std::to_string(epoch) + ": " +
                      std::to_string(test::thread_count()) + " threads remain, " +
@@ -616,8 +734,15 @@ class Stress {
                 if (!published_.empty())
                     m = published_[rng.below(static_cast<int>(published_.size()))];
             }
-            const int op = rng.below(10);
-            if (op == 8) {
+            const int op = rng.below(12);
+            if (op == 10) {
+                counter_issued_ += 2;
+                reentrant_increment(counter_set_);
+            } else if (op == 11) {
+                // Odd durations from a thread; the runtime outlives the actors.
+                runtime_->request_frame_in(kOddDurations[rng.below(6)]);
+                (void)runtime_->wait(rng.percent(50) ? 0ms : -3ms);
+            } else if (op == 8) {
                 // The counter every actor increments: concurrent set(fn) calls all count.
                 ++counter_issued_;
                 counter_set_([](long n) { return n + 1; });
@@ -660,7 +785,7 @@ class Stress {
         }
     }
 
-    void run_epoch(int epoch, Clock::duration length) {
+    void run_epoch(int epoch, SteadyClock::duration length) {
         epoch_ = epoch;
         RuntimeOptions options;
         options.shutdown_timeout = kShutdownTimeout;
@@ -675,6 +800,8 @@ class Stress {
             }
             fail("component " + e.component + " failed in " + e.where + ": " + e.message);
         });
+        runtime_ = &ui->runtime();
+        ui->runtime().set_waker(reentrant_waker(runtime_, seed_ ^ mix(epoch)));
         std::vector<SlotState> slots(kSlots);
         mounts_.clear();
         {
@@ -713,11 +840,13 @@ class Stress {
                     },
                     ThreadOptions{.intrusive_cancel = false});
             });
-            if (render_slots)
+            if (render_slots) {
                 for (int key = 0; key < kSlots; ++key)
                     if (slots[key].rendered)
                         component(
                             key, [&] { render_slot(slots[key]); }, slots[key].options);
+                render_odd_keys(rng_, static_cast<long>(ui->frames()));
+            }
             ImGui::End();
         };
 
@@ -727,9 +856,9 @@ class Stress {
         std::vector<std::thread> actors;
         for (int i = 0; i < kActors; ++i) actors.emplace_back([this, i] { actor(i); });
 
-        const auto end = Clock::now() + length;
+        const auto end = SteadyClock::now() + length;
         long frames = 0;
-        while (Clock::now() < end) {
+        while (SteadyClock::now() < end) {
             // Mount and unmount at random; now and then everything at once.
             const bool burst = rng_.permille(2);
             for (SlotState& slot : slots) {
@@ -783,10 +912,10 @@ class Stress {
         fig_.threads_started += static_cast<long>(ui->runtime().executor().stats().threads_started);
 
         // Shutdown: the ignoring job is detached after shutdown_timeout, never waited for longer.
-        const auto before = Clock::now();
+        const auto before = SteadyClock::now();
         ui.reset();
         const double shutdown_ms =
-            std::chrono::duration<double, std::milli>(Clock::now() - before).count();
+            std::chrono::duration<double, std::milli>(SteadyClock::now() - before).count();
         fig_.longest_shutdown_ms = std::max(fig_.longest_shutdown_ms, shutdown_ms);
         if (shutdown_ms >
             std::chrono::duration<double, std::milli>(kShutdownTimeout).count() + 2000)
@@ -824,19 +953,43 @@ class Stress {
     }
 
     static bool poll(const std::function<bool()>& done) {
-        const auto deadline = Clock::now() + kSettleTimeout;
+        const auto deadline = SteadyClock::now() + kSettleTimeout;
         while (!done()) {
-            if (Clock::now() > deadline) return false;
+            if (SteadyClock::now() > deadline) return false;
             std::this_thread::sleep_for(1ms);
         }
         return true;
     }
 
     void sample(Headless& ui) {
+        const ExecutorStats executor = ui.runtime().executor().stats();
         fig_.peak_threads = std::max(fig_.peak_threads, static_cast<long>(test::thread_count()));
-        fig_.peak_live_workers =
-            std::max(fig_.peak_live_workers, static_cast<long>(ui.runtime().stats().active_work));
+        fig_.peak_executor_threads =
+            std::max(fig_.peak_executor_threads, static_cast<long>(executor.threads));
+        fig_.peak_active_work =
+            std::max(fig_.peak_active_work, static_cast<long>(ui.runtime().stats().active_work));
+        // Liveness: a queued run, a free slot and an idle worker together mean that worker is
+        // about to take the run; seen uninterrupted for a whole second, it never will.
+        const bool stuck = executor.queued > 0 && executor.running < executor.max_running &&
+                           executor.idle_threads > 0;
+        const SteadyClock::time_point now = SteadyClock::now();
+        if (!stuck) {
+            stuck_since_.reset();
+        } else if (!stuck_since_) {
+            stuck_since_ = now;
+        } else if (now - *stuck_since_ > kStuckBound && !reported_stuck_) {
+            reported_stuck_ = true;
+            fail("queued runs did not start for " +
+                 std::to_string(
+                     std::chrono::duration_cast<std::chrono::milliseconds>(now - *stuck_since_)
+                         .count()) +
+                 " ms while a slot was free and " + std::to_string(executor.idle_threads) +
+                 " worker(s) idle");
+        }
     }
+    static constexpr auto kStuckBound = std::chrono::seconds(1);
+    std::optional<SteadyClock::time_point> stuck_since_;
+    bool reported_stuck_ = false;
 
     std::uint64_t seed_;
     double seconds_;
@@ -849,7 +1002,8 @@ class Stress {
     std::mutex published_mutex_;
     std::deque<std::shared_ptr<Mount>> published_;
     std::atomic<bool> stop_actors_{false};
-    Setter<long> counter_set_;  // written before the actors start, read by them
+    Setter<long> counter_set_;    // written before the actors start, read by them
+    Runtime* runtime_ = nullptr;  // this epoch's: outlives the actors
     bool counter_set_ready_ = false;
     std::atomic<long> counter_issued_{0};
 };
@@ -875,10 +1029,9 @@ int main(int argc, char** argv) {
                 kSanitized ? " (sanitizer build)" : "");
     std::fflush(stdout);
 
-    const auto start = Clock::now();
-    // ThreadSanitizer starts a thread of its own with the first thread: count after that.
-    std::thread([] {}).join();
-    const std::size_t baseline_threads = test::thread_count();
+    const auto start = SteadyClock::now();
+    const std::size_t baseline_threads = test::baseline_thread_count();
+    find_odd_keys();
     Stress stress(seed, seconds);
     stress.run(baseline_threads);
 
@@ -892,7 +1045,7 @@ int main(int argc, char** argv) {
         fail(std::to_string(g.guards_made.load() - g.guards_gone.load()) +
              " jobs never destroyed their locals");
     if (g.effects.load() != g.cleanups.load()) fail("some effect cleanups never ran");
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
 
     const Figures& f = stress.figures();
     const long ops = f.mounts + f.unmounts + f.ui_ops + g.worker_ops.load() + g.job_actions.load() +
@@ -905,14 +1058,19 @@ int main(int argc, char** argv) {
         g.job_actions.load(), f.post_shutdown_ops);
     std::printf(
         "stress: %ld runs started, %ld worker threads started, peak %ld threads in the "
-        "process (%zu at start), peak %ld executor threads\n",
-        g.runs.load(), f.threads_started, f.peak_threads, baseline_threads, f.peak_live_workers);
+        "process (%zu at start), peak %ld executor threads, peak %ld runs and chores in flight\n",
+        g.runs.load(), f.threads_started, f.peak_threads, baseline_threads, f.peak_executor_threads,
+        f.peak_active_work);
     std::printf(
         "stress: jobs yielded %ld, reported progress %ld, slept %ld, threw %ld (%ld of them "
         "reported as discarded), saw their stop %ld times; %ld guards made and destroyed; %ld "
         "effects and cleanups\n",
         g.yields.load(), g.progress.load(), g.sleeps.load(), g.thrown.load(),
         g.discarded_reports.load(), g.stop_seen.load(), g.guards_made.load(), g.effects.load());
+    std::printf(
+        "stress: %ld odd-key renders (empty, null, ###, colliding IDs), %ld re-entrant waker and "
+        "updater calls\n",
+        g_odd_renders.load(), g_reentrant_calls.load());
     std::printf("stress: %ld Results checked:", f.seen.observations);
     for (std::size_t s = 0; s < test::kStates; ++s)
         std::printf(" %s %ld", to_string(static_cast<ResultState>(s)), f.seen.states[s]);

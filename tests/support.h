@@ -57,6 +57,14 @@ inline std::size_t thread_count() {
     return count;
 }
 
+// The process's thread count before a test starts threads of its own. A sanitizer runtime starts
+// its own helper thread with the first thread the process creates, so one thread is started and
+// joined first: that helper is then part of the baseline rather than counted as a leak.
+inline std::size_t baseline_thread_count() {
+    std::thread([] {}).join();
+    return thread_count();
+}
+
 // Polls until fewer than `count` threads are left, bounded by kTimeout.
 inline bool thread_count_drops_below(std::size_t count) {
     return eventually([&] { return thread_count() < count; });

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 namespace demo {
@@ -107,6 +108,16 @@ imhooks::Generator<Image> render_mandelbrot(View view, int max_iterations) {
     }
 }
 
+// ImTextureID is a pointer before Dear ImGui 1.91.4 and an integer (ImU64) since, unless the
+// application's imconfig.h says otherwise.
+template <class Id>
+Id texture_id(GLuint texture) {
+    if constexpr (std::is_pointer_v<Id>)
+        return reinterpret_cast<Id>(static_cast<std::uintptr_t>(texture));
+    else
+        return static_cast<Id>(texture);
+}
+
 }  // namespace
 
 void MandelbrotPanel() {
@@ -152,8 +163,7 @@ void MandelbrotPanel() {
 
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     if (texture)
-        ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture)),
-                     ImVec2(kWidth, kHeight));
+        ImGui::Image(texture_id<ImTextureID>(texture), ImVec2(kWidth, kHeight));
     else
         ImGui::Dummy(ImVec2(kWidth, kHeight));
     const bool running = image.state() == imhooks::ResultState::Running;

@@ -1,5 +1,6 @@
 // Entering and leaving component instances, and the error boundary around their bodies.
 #include "runtime_impl.h"
+#include "unwind.h"
 
 #include <imhooks/detail/diagnostics.h>
 #include <imhooks/hook_error.h>
@@ -45,48 +46,6 @@ namespace {
 
 using Access = ComponentAccess;
 
-void save_stacks(ComponentScope& scope, ImGuiContext& g) {
-    ImGuiWindow* window = g.CurrentWindow;
-    scope.window_stack = g.CurrentWindowStack.Size;
-    scope.id_stack = window->IDStack.Size;
-    scope.color_stack = g.ColorStack.Size;
-    scope.style_var_stack = g.StyleVarStack.Size;
-    scope.font_stack = g.FontStack.Size;
-    scope.group_stack = g.GroupStack.Size;
-    scope.item_flags_stack = g.ItemFlagsStack.Size;
-    scope.focus_scope_stack = g.FocusScopeStack.Size;
-    scope.popup_stack = g.BeginPopupStack.Size;
-    scope.disabled_stack = g.DisabledStackSize;
-    scope.tree_depth = window->DC.TreeDepth;
-    scope.table = g.CurrentTable;
-    scope.tab_bar = g.CurrentTabBar;
-}
-
-// Ends what the body began and did not end, back to the state saved when the component began.
-void restore_stacks(const ComponentScope& scope, ImGuiContext& g) {
-    while (g.CurrentWindowStack.Size > scope.window_stack) {
-        ImGui::ErrorCheckEndWindowRecover(nullptr);
-        if (g.CurrentWindow->Flags & ImGuiWindowFlags_ChildWindow)
-            ImGui::EndChild();
-        else
-            ImGui::End();
-    }
-    ImGuiWindow* window = g.CurrentWindow;
-    while (g.CurrentTable && g.CurrentTable != scope.table &&
-           (g.CurrentTable->OuterWindow == window || g.CurrentTable->InnerWindow == window))
-        ImGui::EndTable();
-    while (g.CurrentTabBar && g.CurrentTabBar != scope.tab_bar) ImGui::EndTabBar();
-    while (window->DC.TreeDepth > scope.tree_depth) ImGui::TreePop();
-    while (g.GroupStack.Size > scope.group_stack) ImGui::EndGroup();
-    while (g.DisabledStackSize > scope.disabled_stack) ImGui::EndDisabled();
-    while (g.ColorStack.Size > scope.color_stack) ImGui::PopStyleColor();
-    while (g.StyleVarStack.Size > scope.style_var_stack) ImGui::PopStyleVar();
-    while (g.ItemFlagsStack.Size > scope.item_flags_stack) ImGui::PopItemFlag();
-    while (g.FocusScopeStack.Size > scope.focus_scope_stack) ImGui::PopFocusScope();
-    while (g.FontStack.Size > scope.font_stack) ImGui::PopFont();
-    while (window->IDStack.Size > scope.id_stack) ImGui::PopID();
-}
-
 const ImVec4 kErrorColor{1.0f, 0.42f, 0.38f, 1.0f};
 
 // The error boundary drawn in place of a failed component, with the Retry button that remounts it.
@@ -120,6 +79,28 @@ ImGuiID string_key_id(ImGuiWindow& window, std::string_view key) {
     return ImHashStr(key.data(), key.size(), seed);
 }
 
+// The ID of the instance for a key in the current window: the same as PushID(key) would push
+// (but for the empty key, see string_key_id), hashed once.
+ImGuiID component_id(ImGuiWindow& window, std::string_view name, long long int_key,
+                     bool string_key) {
+    return string_key
+               ? string_key_id(window, name)
+               : ImGui::GetID(reinterpret_cast<const void*>(static_cast<std::intptr_t>(int_key)));
+}
+
+bool release(std::string_view name, long long int_key, bool string_key) {
+    RuntimeImpl* runtime = RuntimeImpl::find_in_frame(ImGui::GetCurrentContext());
+    if (!runtime || !runtime->in_frame())
+        throw HookError("imhooks: release_component(\"" +
+                        (string_key ? std::string(name) : int_key_name(int_key)) +
+                        "\") was called without a Runtime or outside a frame; call it where the "
+                        "component would be rendered, between ImGui::NewFrame() and "
+                        "ImGui::Render()");
+    ImGuiWindow& window = *GImGui->CurrentWindow;
+    return runtime->release(component_id(window, name, int_key, string_key), window.IDStack.back(),
+                            string_key ? name : std::string_view(), int_key, string_key);
+}
+
 }  // namespace
 
 ComponentScope enter_component(std::string_view name, long long int_key, bool string_key,
@@ -138,13 +119,9 @@ ComponentScope enter_component(std::string_view name, long long int_key, bool st
     ImGuiContext& g = *GImGui;
     ComponentScope scope;
     save_stacks(scope, g);
-    // The same IDs as PushID(key) would push, hashed once.
     ImGuiWindow& window = *g.CurrentWindow;
     const ImGuiID seed = window.IDStack.back();
-    const ImGuiID id =
-        string_key
-            ? string_key_id(window, name)
-            : ImGui::GetID(reinterpret_cast<const void*>(static_cast<std::intptr_t>(int_key)));
+    const ImGuiID id = component_id(window, name, int_key, string_key);
 
     const RuntimeImpl::Entered entered = runtime->enter(
         id, seed, string_key ? name : std::string_view(), int_key, string_key, options);
@@ -160,14 +137,18 @@ ComponentScope enter_component(std::string_view name, long long int_key, bool st
         ImGui::PopStyleColor();
         return {};
     }
+    ComponentObserver* observer = runtime->observer();
     if (Access::failed(*instance)) {
         t_current_instance = Access::parent(*instance);
+        if (observer) observer->enter(instance->name());
         draw_failed(*instance);
+        if (observer) observer->leave(instance->name());
         return {};
     }
     // Its body's ID seed: the key's ID, unless another key had that ID first.
     ImGui::PushOverrideID(Access::own_seed(*instance) ? Access::id(*instance) : id);
     scope.instance = instance;
+    if (observer) observer->enter(instance->name());
     return scope;
 }
 
@@ -183,20 +164,44 @@ void leave_component(ComponentScope& scope) {
     ImGui::PopID();
     if (ContextStack::any()) instance.runtime().contexts().leave(instance);
     t_current_instance = Access::parent(instance);
+    if (ComponentObserver* observer = instance.runtime().observer())
+        observer->leave(instance.name());
 }
 
 void fail_component(ComponentScope& scope, std::exception_ptr error) {
     Instance& instance = *scope.instance;
     instance.runtime().contexts().leave(instance);  // what its body provided
     t_current_instance = Access::parent(instance);
-    restore_stacks(scope, *GImGui);
+    unwind_scopes(scope, *GImGui);
     RuntimeImpl& runtime = instance.runtime();
-    if (!runtime.options().error_boundaries) std::rethrow_exception(error);
+    ComponentObserver* observer = runtime.observer();
+    if (!runtime.options().error_boundaries) {
+        if (observer) observer->leave(instance.name());
+        std::rethrow_exception(error);
+    }
     // Like an unmount: cleanups run, jobs stop; the placeholder keeps the instance's place.
     Access::unmount(instance);
     Access::set_failed(instance, error);
     runtime.report(instance.name(), "render", error);
     draw_failed(instance);
+    if (observer) observer->leave(instance.name());
 }
 
 }  // namespace imhooks::detail
+
+namespace imhooks {
+
+bool release_component(std::string_view key) {
+    return detail::release(key, 0, true);
+}
+bool release_component(const char* key) {
+    return detail::release(key, 0, true);
+}
+bool release_component(long long key) {
+    return detail::release({}, key, false);
+}
+bool release_component(int key) {
+    return detail::release({}, key, false);
+}
+
+}  // namespace imhooks

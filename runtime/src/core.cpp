@@ -25,7 +25,7 @@ void Core::post(std::shared_ptr<Updatable> update) {
 
 void Core::enqueue(const std::shared_ptr<Updatable>& update) {
     std::lock_guard lock(mutex_);
-    if (queue_closed_ || closed()) return;  // as post()
+    if (closed()) return;
     queue_.push_back(update);
 }
 

@@ -22,6 +22,9 @@
 
 #if defined(__linux__)
 #include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #endif
 
 namespace imhooks {
@@ -37,6 +40,18 @@ constinit thread_local bool t_holds_slot = false;
 void name_this_thread([[maybe_unused]] const char* name) {
 #if defined(__linux__)
     pthread_setname_np(pthread_self(), name);
+#endif
+}
+
+// Lowers the calling thread's priority by `levels` nice levels (Linux: nice is per thread).
+void lower_this_thread([[maybe_unused]] int levels) {
+#if defined(__linux__)
+    if (levels <= 0) return;
+    const auto thread = static_cast<id_t>(syscall(SYS_gettid));
+    errno = 0;
+    const int current = getpriority(PRIO_PROCESS, thread);
+    if (errno != 0) return;
+    setpriority(PRIO_PROCESS, thread, std::min(current + levels, 19));  // best effort
 #endif
 }
 
@@ -270,10 +285,20 @@ void ExecutorState::service_main() {
 }
 
 void ExecutorState::worker_main() {
+    using Clock = std::chrono::steady_clock;
     t_executor = this;
     name_this_thread("imhooks-worker");
+    lower_this_thread(options_.worker_nice);
     std::unique_lock lock(mutex_);
     --arriving_;
+    // The end of this worker's idle time, saturated (a huge idle_timeout means never).
+    auto idle_deadline = [&] {
+        const Clock::time_point now = Clock::now();
+        return options_.idle_timeout >= Clock::time_point::max() - now
+                   ? Clock::time_point::max()
+                   : now + std::chrono::duration_cast<Clock::duration>(options_.idle_timeout);
+    };
+    Clock::time_point deadline = idle_deadline();
     for (;;) {
         if (!closed_ && can_take_locked()) {
             bool dedicated = queued_dedicated_ > 0;
@@ -290,15 +315,20 @@ void ExecutorState::worker_main() {
             --(dedicated ? waiting_ : running_);
             t_holds_slot = false;
             if (!dedicated && resumers_ > 0) resume_cv_.notify_one();
+            deadline = idle_deadline();
             continue;
         }
-        if (closed_) break;
+        if (closed_ || Clock::now() >= deadline) break;
         ++idle_;
-        const bool woken = work_cv_.wait_for(lock, options_.idle_timeout,
-                                             [&] { return closed_ || can_take_locked(); });
+        // No predicate: every wake-up, for us or not, is counted against the wake-ups balance
+        // asked for (a notified worker that finds its work taken by another must not leave its
+        // wake-up counted forever), and the loop above looks for work again.
+        if (deadline == Clock::time_point::max())
+            work_cv_.wait(lock);
+        else
+            work_cv_.wait_until(lock, deadline);
         --idle_;
         if (wakeups_ > 0) --wakeups_;
-        if (!woken) break;
     }
     --workers_;
     exit_cv_.notify_all();
@@ -462,6 +492,10 @@ Executor::Executor(ExecutorOptions options) {
     if (options.idle_timeout.count() < 0)
         throw std::invalid_argument(
             "imhooks::Executor: ExecutorOptions::idle_timeout must be >= 0");
+    if (options.worker_nice < 0 || options.worker_nice > 19)
+        throw std::invalid_argument(
+            "imhooks::Executor: ExecutorOptions::worker_nice must be in 0..19, not " +
+            std::to_string(options.worker_nice));
     state_ = std::make_shared<detail::ExecutorState>(options);
 }
 

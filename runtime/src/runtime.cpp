@@ -1,6 +1,7 @@
 #include "runtime_impl.h"
 
 #include <imhooks/detail/diagnostics.h>
+#include <imhooks/detail/imgui_build.h>
 #include <imhooks/detail/settings_store.h>
 #include <imhooks/hook_error.h>
 #include <imhooks/runtime.h>
@@ -243,6 +244,8 @@ RuntimeImpl::RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions o
     if (!context_)
         throw std::invalid_argument(
             "imhooks::Runtime: no ImGui context; call ImGui::CreateContext() first");
+    // Before anything reads the context through imgui_internal.h's layout.
+    check_imgui_build(compiled_imgui_build(context_), running_imgui_build(context_));
     if (find(context_))
         throw std::invalid_argument("imhooks::Runtime: this ImGui context already has a Runtime");
     if (options_.extra_frames_after_wake < 0)
@@ -331,9 +334,12 @@ void RuntimeImpl::on_end_frame(ImGuiContext*, ImGuiContextHook* hook) {
 }
 void RuntimeImpl::on_shutdown(ImGuiContext*, ImGuiContextHook* hook) {
     auto* self = static_cast<RuntimeImpl*>(hook->UserData);
+    if (self->in_frame_) {  // destroyed between NewFrame and Render: that frame is over
+        self->in_frame_ = false;
+        --self->busy_;
+    }
     self->enter_busy();
     self->forget_frame();
-    self->in_frame_ = false;
     self->unmount_all();
     self->context_ = nullptr;  // the context is going away: never touch it again
     (void)self->leave_busy();  // released meanwhile (or before, from another thread): gone now
@@ -350,21 +356,27 @@ std::string_view identity_of(std::string_view key) {
 
 }  // namespace
 
-RuntimeImpl::Entered RuntimeImpl::enter(ImGuiID id, ImGuiID seed, std::string_view name,
-                                        long long int_key, bool string_key,
-                                        const ComponentOptions& options) {
+Instance* RuntimeImpl::find_key(ImGuiID id, ImGuiID seed, std::string_view name, long long int_key,
+                                bool string_key, bool& relabel) const {
     // The ID is a 32-bit hash: the key itself decides. A string key matches its exact text (the
     // common case: one comparison) or, when it holds "###", the same identity under a new label.
-    bool relabel = false;
-    auto is_it = [&](const Instance& instance) {
+    relabel = false;
+    return instances_.find(id, [&](const Instance& instance) {
         if (instance.seed_ != seed || instance.string_key_ != string_key) return false;
         if (!string_key) return instance.int_key_ == int_key;
         if (instance.name_ == name) return true;
-        const std::string_view identity = identity_of(name);
-        relabel = identity.size() != name.size() && identity == identity_of(instance.name_);
+        // Texts differ: the same instance only when their ### identities are equal (a text
+        // without ### is its own identity, and that case was the comparison above).
+        relabel = identity_of(name) == identity_of(instance.name_);
         return relabel;
-    };
-    Instance* found = instances_.find(id, is_it);
+    });
+}
+
+RuntimeImpl::Entered RuntimeImpl::enter(ImGuiID id, ImGuiID seed, std::string_view name,
+                                        long long int_key, bool string_key,
+                                        const ComponentOptions& options) {
+    bool relabel = false;
+    Instance* found = find_key(id, seed, name, int_key, string_key, relabel);
     if (!found) {
         auto created = std::make_unique<Instance>(*this, name, int_key, string_key, seed);
         // Another key already has this ID: give this one's body a seed of its own, so that the
@@ -397,19 +409,20 @@ RuntimeImpl::Entered RuntimeImpl::enter(ImGuiID id, ImGuiID seed, std::string_vi
     instance.last_frame_ = static_cast<std::uint32_t>(frame_);
     ++rendered_this_frame_;
     instance.window_id_ = context_->CurrentWindow ? context_->CurrentWindow->ID : 0;
-    if (options.unmount_grace) {
-        // Whole milliseconds in 32 bits; INT32_MAX (about 24.8 days and beyond) means forever.
-        const auto ms = options.unmount_grace->count();
-        instance.grace_ms_ = ms <= 0           ? 0
-                             : ms >= INT32_MAX ? INT32_MAX
-                                               : static_cast<std::int32_t>(ms);
-    } else {
-        instance.grace_ms_ = -1;
-    }
+    instance.grace_ms_ = options.unmount_grace ? grace_ms(*options.unmount_grace) : -1;
     instance.cursor_ = 0;
     instance.parent_ = t_current_instance;
     t_current_instance = &instance;
     return {&instance, false};
+}
+
+bool RuntimeImpl::release(ImGuiID id, ImGuiID seed, std::string_view name, long long int_key,
+                          bool string_key) {
+    bool relabel = false;
+    Instance* instance = find_key(id, seed, name, int_key, string_key, relabel);
+    if (!instance) return false;
+    instance->grace_ms_ = kReleased;
+    return true;
 }
 
 void RuntimeImpl::report(const std::string& component, const char* where,
@@ -521,7 +534,8 @@ void RuntimeImpl::report_late() {
     for (auto& late : reports) report(late.component, late.where, late.error);
 }
 
-bool RuntimeImpl::keep_unrendered(Instance& instance) {
+bool RuntimeImpl::keep_unrendered(const Instance& instance) {
+    if (instance.grace_ms_ == kReleased) return false;
     // A collapsed or hidden window that was still submitted keeps its components alive.
     for (ImGuiWindow* window = ImGui::FindWindowByID(instance.window_id_); window;
          window = window->ParentWindow) {
@@ -530,11 +544,12 @@ bool RuntimeImpl::keep_unrendered(Instance& instance) {
             break;
         }
     }
-    if (instance.grace_ms_ == INT32_MAX) return true;  // forever
-    const auto grace = instance.grace_ms_ >= 0 ? std::chrono::milliseconds(instance.grace_ms_)
-                                               : options_.unmount_grace;
-    if (grace.count() > 0) {
-        const Clock::time_point deadline = saturating_add(instance.last_time_, grace);
+    const std::int32_t grace =
+        instance.grace_ms_ >= 0 ? instance.grace_ms_ : grace_ms(options_.unmount_grace);
+    if (grace == kForever) return true;  // until release_component() or the runtime goes
+    if (grace > 0) {
+        const std::chrono::milliseconds grace_period(grace);
+        const Clock::time_point deadline = saturating_add(instance.last_time_, grace_period);
         if (deadline == Clock::time_point::max()) return true;  // forever: no frame to ask for
         if (frame_time_ < deadline) {
             // Make sure a frame comes to unmount it once the grace period is over.
@@ -707,6 +722,13 @@ std::optional<Clock::time_point> RuntimeImpl::next_timed_frame() const {
     const std::int64_t timed = core_->timed_frame_ns_.load(std::memory_order_relaxed);
     if (timed == Core::kNoTimedFrame) return std::nullopt;
     return from_ticks(timed);
+}
+
+bool set_component_observer(ImGuiContext* context, ComponentObserver* observer) {
+    RuntimeImpl* runtime = RuntimeImpl::find(context);
+    if (!runtime) return false;
+    runtime->set_observer(observer);
+    return true;
 }
 
 }  // namespace detail

@@ -1,6 +1,7 @@
 // The runtime's UI-thread side: instances, frame phases, after-frame work.
 #pragma once
 
+#include <imhooks/detail/component_observer.h>
 #include <imhooks/detail/core.h>
 #include <imhooks/detail/executor_state.h>
 #include <imhooks/detail/instance.h>
@@ -13,8 +14,11 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <climits>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -51,6 +55,23 @@ class RuntimeImpl {
     // (`string_key`) or empty with `int_key`.
     Entered enter(ImGuiID id, ImGuiID seed, std::string_view name, long long int_key,
                   bool string_key, const ComponentOptions& options);
+    // The instance for (`seed`, key) filed under `id`, or null; `relabel`: found under another
+    // label of the same "###" identity.
+    Instance* find_key(ImGuiID id, ImGuiID seed, std::string_view name, long long int_key,
+                       bool string_key, bool& relabel) const;
+    // release_component(): the instance for (`seed`, key) filed under `id` is unmounted at the
+    // end of the first frame that does not render it. False when there is none.
+    bool release(ImGuiID id, ImGuiID seed, std::string_view name, long long int_key,
+                 bool string_key);
+
+    // Instance::grace_ms_: a grace in milliseconds, saturated at kForever; kReleased after
+    // release(); -1 for the runtime's.
+    static constexpr std::int32_t kForever = INT32_MAX;
+    static constexpr std::int32_t kReleased = -2;
+    static std::int32_t grace_ms(std::chrono::milliseconds grace) {
+        return static_cast<std::int32_t>(
+            std::clamp<std::chrono::milliseconds::rep>(grace.count(), 0, kForever));
+    }
     void schedule_after_frame(Instance& instance, Slot& slot) {
         after_frame_.emplace_back(&instance, &slot);
     }
@@ -78,6 +99,9 @@ class RuntimeImpl {
     // This frame shows user input: an active item, mouse movement, buttons, wheel or text.
     bool user_input() const;
 
+    ComponentObserver* observer() const { return observer_; }
+    void set_observer(ComponentObserver* observer) { observer_ = observer; }
+
     const std::shared_ptr<Core>& core() const { return core_; }
     const std::shared_ptr<RuntimeService>& queries() const { return queries_; }
     Executor& executor() const { return *executor_; }
@@ -103,7 +127,7 @@ class RuntimeImpl {
     bool begin_frame();
     void forget_frame();  // this thread's find_in_frame() cache no longer points here
     bool end_frame();
-    bool keep_unrendered(Instance& instance);
+    bool keep_unrendered(const Instance& instance);
     void unmount_all();
     void report_late();
     // Waits (bounded) for the work of this runtime's jobs, then shuts down the executor it owns.
@@ -133,6 +157,7 @@ class RuntimeImpl {
     ContextStack contexts_;
     std::shared_ptr<const std::function<void(const ComponentError&)>> error_handler_;
     std::vector<std::string> render_loops_;  // components to report at the end of the frame
+    ComponentObserver* observer_ = nullptr;
     std::size_t frame_ = 0;
     std::size_t rendered_this_frame_ = 0;  // distinct instances entered in this frame
     Clock::time_point frame_time_{};

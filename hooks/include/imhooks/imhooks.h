@@ -15,6 +15,7 @@
 //
 // runtime.h    Runtime, RuntimeOptions, component(key, body)
 // clock.h      Clock, ManualClock (RuntimeOptions::clock)
+// frame_pacer.h FramePacer: when a hand-written render loop renders and how long it sleeps
 // state.h      use_state, use_state with deps, use_ref, use_previous
 // memo.h       use_memo, use_effect
 // context.h    use_context, provide_context, ContextProvider
@@ -38,6 +39,7 @@
 #include <imhooks/debounce.h>
 #include <imhooks/deps.h>
 #include <imhooks/executor.h>
+#include <imhooks/frame_pacer.h>
 #include <imhooks/generator.h>
 #include <imhooks/hook_error.h>
 #include <imhooks/job.h>

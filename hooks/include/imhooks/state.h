@@ -70,7 +70,7 @@ class StateCell final : public Updatable, public std::enable_shared_from_this<St
             }
             post = mark_queued();
         }
-        if (post) core_->post(this->shared_from_this());
+        if (post) core_->wake();
     }
 
     // set(fn): fn(latest) -> the new value. Any thread.
@@ -87,7 +87,7 @@ class StateCell final : public Updatable, public std::enable_shared_from_this<St
                     std::make_unique<UpdaterOf<T, std::decay_t<F>>>(std::forward<F>(fn)));
                 const bool post = mark_queued();
                 lock.unlock();
-                if (post) core_->post(this->shared_from_this());
+                if (post) core_->wake();
                 return;
             }
             running_ = true;  // pending_ is ours until we are done
@@ -113,9 +113,8 @@ class StateCell final : public Updatable, public std::enable_shared_from_this<St
         if (error) std::rethrow_exception(error);  // the state is unchanged
     }
 
-    // UI thread, at the start of a frame: shows the pending value, after applying the queue.
+    // UI thread, at the start of a frame: applies the queue, then shows the pending value.
     void apply() override {
-        std::vector<Item> items;  // destroyed after the lock is released
         {
             std::lock_guard lock(mutex_);
             queued_ = false;
@@ -128,23 +127,32 @@ class StateCell final : public Updatable, public std::enable_shared_from_this<St
                 }
                 return;
             }
-            items.swap(queue_);
             running_ = true;
         }
-        // Alone (running_), outside the lock: the queued updaters are user code. Updates they
-        // make themselves are queued, and applied at the next frame start.
+        // Alone (running_), outside the lock: the queued updaters are user code. Updates queued
+        // meanwhile (an updater calling its own setter, another thread) are applied too, in
+        // order, for a bounded number of rounds: an updater that always queues another cannot
+        // hang the frame, its chain goes on at the next frame start.
         T* latest = pending_ ? &*pending_ : shown_;
         std::exception_ptr error;
-        for (Item& item : items) {
-            try {
-                if (item.index() == 0) {
-                    *latest = std::move(std::get<0>(item));
-                } else {
-                    T next = (*std::get<1>(item))(*latest);
-                    *latest = std::move(next);
+        for (int round = 0; round < kRoundsPerFrame; ++round) {
+            std::vector<Item> items;  // destroyed outside the lock
+            {
+                std::lock_guard lock(mutex_);
+                items.swap(queue_);
+            }
+            if (items.empty()) break;
+            for (Item& item : items) {
+                try {
+                    if (item.index() == 0) {
+                        *latest = std::move(std::get<0>(item));
+                    } else {
+                        T next = (*std::get<1>(item))(*latest);
+                        *latest = std::move(next);
+                    }
+                } catch (...) {
+                    if (!error) error = std::current_exception();  // the others still apply
                 }
-            } catch (...) {
-                if (!error) error = std::current_exception();  // the others still apply
             }
         }
         bool post;
@@ -157,7 +165,7 @@ class StateCell final : public Updatable, public std::enable_shared_from_this<St
             }
             post = !queue_.empty() && mark_queued();
         }
-        if (post) core_->post(this->shared_from_this());
+        if (post) core_->wake();
         if (error) std::rethrow_exception(error);  // reported by the runtime
     }
 
@@ -173,11 +181,15 @@ class StateCell final : public Updatable, public std::enable_shared_from_this<St
 
   private:
     using Item = std::variant<T, std::unique_ptr<Updater<T>>>;
+    static constexpr int kRoundsPerFrame = 64;
 
-    // Under mutex_: the cell must be posted (by the caller, after unlocking) unless it already is.
+    // Under mutex_: queues the cell for the next frame start unless it already is, so that an
+    // update is queued before the call that made it returns (a set() that coalesces with another
+    // thread's still shows at the next frame). True: the caller wakes the UI after unlocking.
     bool mark_queued() {
         if (queued_) return false;
         queued_ = true;
+        core_->enqueue(this->shared_from_this());
         return true;
     }
 
@@ -197,7 +209,7 @@ class StateCell final : public Updatable, public std::enable_shared_from_this<St
                 post = (pending_ || !queue_.empty()) && mark_queued();
             }
         }
-        if (post) core_->post(this->shared_from_this());
+        if (post) core_->wake();
     }
 
     std::mutex mutex_;
@@ -244,9 +256,9 @@ class Setter {
     // applies after fn's own result). When no other update of this state is running or queued,
     // fn runs at once on the calling thread, and an exception it throws propagates to the caller
     // with the state unchanged. Otherwise (a concurrent or re-entrant set()) it is queued and runs
-    // on the UI thread at the next frame start; an exception it throws there is reported on
-    // stderr and the other updates still apply. Keep fn pure: which thread runs it depends on
-    // timing. Any thread.
+    // on the UI thread at the next frame start, with what it queues in turn (up to 64 rounds per
+    // frame); an exception it throws there is reported on stderr and the other updates still
+    // apply. Keep fn pure: which thread runs it depends on timing. Any thread.
     template <class F>
     requires std::is_invocable_v<F&, const T&>
     void operator()(F&& update) const {

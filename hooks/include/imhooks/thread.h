@@ -138,19 +138,23 @@ class JobImpl final : public TypedJob<T> {
     mutable F f_;  // a job is run by one thread at a time
 };
 
-// use_thread's hook: the UI's snapshot is rebuilt at frame starts, from the runtime's queue.
+// use_thread's hook: the UI's snapshot is rebuilt at frame starts, from the runtime's queue, into
+// the slot that shows it (read every frame: it lives next to the slot's other fields).
 template <class T>
 class ThreadHook final : public TypedHook<T> {
   public:
     using TypedHook<T>::TypedHook;
 
-    // The snapshot the UI shows this frame. UI thread.
-    const std::shared_ptr<const Snapshot<T>>& ui() {
-        if (!ui_) {
-            std::lock_guard lock(this->mutex_);
-            ui_ = this->snapshot_locked(ResultState::Initial);
-        }
-        return ui_;
+    // The first snapshot (Initial). UI thread.
+    std::shared_ptr<const Snapshot<T>> initial() {
+        std::lock_guard lock(this->mutex_);
+        return this->snapshot_locked(ResultState::Initial);
+    }
+    // Where apply() and a dependency change write the snapshot to show; null once the slot is
+    // gone. UI thread.
+    void show_in(std::shared_ptr<const Snapshot<T>>* shown) {
+        std::lock_guard lock(this->mutex_);
+        shown_ = shown;
     }
 
     // Frame start: turn the pending changes into a new snapshot. UI thread.
@@ -159,20 +163,21 @@ class ThreadHook final : public TypedHook<T> {
         std::shared_ptr<const Snapshot<T>> released_snapshot;
         std::lock_guard lock(this->mutex_);  // released before the objects declared above
         this->queued_ = false;
-        if (!this->changed_) return;
+        if (!this->changed_ || !shown_) return;
         this->changed_ = false;
         this->take_fresh_locked(released_value);
-        released_snapshot = std::exchange(ui_, this->snapshot_locked(std::nullopt));
+        released_snapshot = std::exchange(*shown_, this->snapshot_locked(std::nullopt));
     }
 
   protected:
     void show_starting_locked(typename ThreadHookBase::Released& released) override {
+        if (!shown_) return;
         this->take_fresh_locked(released.value);
-        released.snapshot = std::exchange(ui_, this->snapshot_locked(ResultState::Starting));
+        released.snapshot = std::exchange(*shown_, this->snapshot_locked(ResultState::Starting));
     }
 
   private:
-    std::shared_ptr<const Snapshot<T>> ui_;  // UI thread; written under mutex_
+    std::shared_ptr<const Snapshot<T>>* shown_ = nullptr;  // the slot's; guarded by mutex_
 };
 
 template <class T, class D>
@@ -181,10 +186,14 @@ class ThreadSlot final : public SlotOf<ThreadSlot<T, D>> {
     static constexpr HookKind kKind = HookKind::Thread;
     using value_type = T;
     ThreadSlot(Instance& instance, std::shared_ptr<Executor> executor)
-        : executor_(std::move(executor)),
-          hook_(std::make_shared<ThreadHook<T>>(
-              instance.core(), executor_ ? executor_->state() : instance.executor(),
-              instance.name())) {}
+        : hook_(std::make_shared<ThreadHook<T>>(instance.core(),
+                                                executor ? executor->state() : instance.executor(),
+                                                instance.name())),
+          executor_(std::move(executor)) {
+        shown_ = hook_->initial();
+        hook_->show_in(&shown_);
+    }
+    ~ThreadSlot() override { hook_->show_in(nullptr); }
 
     template <class Make>
     const std::shared_ptr<const Snapshot<T>>& render(Instance& instance, Make&& make_job, D&& deps,
@@ -199,21 +208,27 @@ class ThreadSlot final : public SlotOf<ThreadSlot<T, D>> {
             deps_ = std::move(deps);
             hook_->request_run(make_job(), policy, /*show_starting=*/true);
         }
-        return hook_->ui();
+        return shown_;
     }
 
     void after_frame() override {
         if (first_job_) hook_->request_run(std::move(first_job_), policy_);
         first_job_.reset();
     }
-    void unmount() override { hook_->detach(); }
-    std::string status() const override { return to_string(hook_->ui()->state); }
+    void unmount() override {
+        hook_->show_in(nullptr);
+        hook_->detach();
+    }
+    std::string status() const override { return to_string(shown_->state); }
 
   private:
-    std::shared_ptr<Executor> executor_;  // ThreadOptions::executor, kept alive while mounted
-    std::shared_ptr<ThreadHook<T>> hook_;
+    // Read every frame: first.
+    std::shared_ptr<const Snapshot<T>> shown_;  // written by the hook, under its lock, UI thread
     D deps_{};
     bool mounted_ = false;
+    std::shared_ptr<ThreadHook<T>> hook_;
+    // Rarely.
+    std::shared_ptr<Executor> executor_;  // ThreadOptions::executor, kept alive while mounted
     RunPolicy policy_;
     std::shared_ptr<const ErasedJob> first_job_;
 };

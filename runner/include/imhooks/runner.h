@@ -15,8 +15,22 @@
 // runtime().request_frame_in(16ms) in each frame it animates; the loop sleeps until then. When the
 // widget stops asking, the loop goes back to sleeping until something happens.
 //
+// The idle logic is imhooks::FramePacer's (<imhooks/frame_pacer.h>): a loop you write yourself
+// with it behaves exactly like this one.
+//
 // SIGINT and SIGTERM close the window (RunnerOptions::close_on_signals): run() returns normally,
-// so jobs are stopped and joined and "frames rendered: N" is still printed.
+// so jobs are stopped and joined and "frames rendered: N" is still printed. F12 or SIGUSR1 write a
+// screenshot of the next frame at any moment (RunnerOptions::screenshot_key, screenshot_pattern).
+//
+// --help: parse_runner_args sets RunnerOptions::help; a Runner made with it opens no window, and
+// run() prints the usage and returns 0 without rendering. A program with options of its own checks
+// options.help first and prints its usage followed by runner_usage().
+//
+// Keys: with Dear ImGui before 1.87 (no input queue) the runner spreads key events over frames
+// (one change per key per frame, no release in the frame of a press), so a press and release
+// arriving together (a fast ctrl+a) are seen, with the modifiers held at the press. Since 1.87
+// ImGui's own input queue spreads a key's press and release; a modifier released in the same
+// batch as the press is then seen released in that frame (ImGui's rule, left as it is).
 //
 // This library is separate from the headless core (imhooks::imhooks): it links GLFW, GL and the
 // ImGui backends. All members are for the UI thread (the thread that created the Runner).
@@ -70,11 +84,26 @@ struct RunnerOptions {
     // every run starts from the layout the code sets.
     std::string ini_filename;
     RuntimeOptions runtime{};
+
+    // --help / -h: print the usage instead of running (see the top of this file).
+    bool help = false;
+    // The program's name in the usage line (parse_runner_args: argv[0]).
+    std::string program_name = "imhooks";
+    // The key (a GLFW key code) that writes a screenshot of the next frame; 0: none. Default
+    // GLFW_KEY_F12.
+    int screenshot_key = 301;
+    // SIGUSR1 writes a screenshot of the next frame, even while the loop sleeps (the handler is
+    // installed for the Runner's lifetime and the previous one restored after).
+    bool screenshot_on_sigusr1 = true;
+    // Where screenshots taken with screenshot_key or SIGUSR1 go; "{n}" is replaced by 1, 2, ...
+    // Each is announced with "screenshot: PATH" on stdout.
+    std::string screenshot_pattern = "imhooks-screenshot-{n}.png";
 };
 
-// Parses the runner's command line: --frames N, --screenshot PATH, --quit-after-ms T,
-// --quit-when-ready, --width W, --height H, --title T, --no-vsync, --print-frames, --print-ready
-// (also in the --name=value form). Starts from `defaults`.
+// Parses the runner's command line: --help (-h), --frames N, --screenshot PATH, --quit-after-ms T,
+// --quit-when-ready, --width W, --height H, --title T, --no-vsync, --print-frames, --print-ready,
+// --screenshot-key KEY (F1..F12 or none), --screenshot-pattern PATTERN (also in the --name=value
+// form). Starts from `defaults`; sets program_name from argv[0].
 // Throws std::invalid_argument naming the argument when one is unknown, lacks its value or has
 // an invalid value. argv[0] is skipped.
 RunnerOptions parse_runner_args(int argc, char** argv, RunnerOptions defaults = {});
@@ -87,6 +116,7 @@ class Runner {
     // Creates the window, the GL context (loaded with glad), the ImGui context with its GLFW and
     // OpenGL3 backends, and the Runtime attached to that context. Throws std::runtime_error with
     // a clear message when GLFW or OpenGL cannot be initialised (for example without a display).
+    // With options.help: only the ImGui context and the Runtime, no window (needs no display).
     explicit Runner(RunnerOptions options = {});
     // Clears the waker, destroys the Runtime (stops and joins its jobs), then ImGui, the window
     // and GLFW.
@@ -95,14 +125,15 @@ class Runner {
     Runner& operator=(const Runner&) = delete;
 
     Runtime& runtime();
-    GLFWwindow* window();
+    GLFWwindow* window();  // nullptr with options.help
     const RunnerOptions& options() const;
 
     // Runs the loop until the window is closed (or close() is called, a SIGINT or SIGTERM arrives,
     // options.frames frames were rendered, options.quit_after_ms passed, or the application
     // settled with options.quit_when_ready). Each frame: ImGui::NewFrame(), `frame()`,
     // ImGui::Render(), draw, swap. Returns the exit code: 0, or 1 when the screenshot could not
-    // be written. Exceptions thrown by `frame` propagate.
+    // be written. Exceptions thrown by `frame` propagate. With options.help: prints
+    // "usage: PROGRAM [options]" and runner_usage() on stdout and returns 0 at once.
     int run(const std::function<void()>& frame);
 
     // Asks the loop to end after the current frame. UI thread.

@@ -37,6 +37,10 @@ struct ExecutorOptions {
     std::size_t max_threads = 256;
     // A thread with nothing to do for this long exits.
     std::chrono::milliseconds idle_timeout{5000};
+    // Linux: worker threads run this many nice levels below the process (0: the same), so that
+    // when jobs and the UI thread both want a core the frame gets it first and a pool busy with
+    // CPU-bound jobs does not stutter the UI. Jobs still use every idle core. Elsewhere ignored.
+    int worker_nice = 5;
 };
 
 // What an executor is doing, for inspectors and tests. A consistent snapshot.

@@ -42,9 +42,10 @@ class QueryClient;  // <imhooks/query.h>
 struct RuntimeOptions {
     // How long a component that was not rendered keeps its state before it is unmounted,
     // measured on the runtime's clock. Zero (default): unmounted at the end of the first frame in
-    // which it was not rendered. milliseconds::max() (any duration past the clock's range):
-    // forever. Components inside a collapsed or hidden (but still submitted) window are always
-    // kept.
+    // which it was not rendered. Components inside a collapsed or hidden (but still submitted)
+    // window are always kept; see component() for which hidden scopes keep them.
+    // ComponentOptions::forever (or any grace of 2^31 - 1 ms or longer) keeps every component
+    // until release_component().
     std::chrono::milliseconds unmount_grace{0};
     // Frames still requested after a frame that showed a change (ImGui needs them for hover and
     // popups to settle). needs_frame() stays true for this many frames after a wake.
@@ -89,9 +90,15 @@ struct ComponentError {
 };
 
 struct ComponentOptions {
-    // Overrides RuntimeOptions::unmount_grace for this component when set. Kept in whole
-    // milliseconds up to about 24.8 days (2^31 - 1 ms); longer means forever; negative means zero.
+    // How long the instance outlives the frames that do not render it, overriding
+    // RuntimeOptions::unmount_grace when set. While kept, its state stays and its jobs run on;
+    // rendered again, it continues where it was. ComponentOptions::forever keeps it until
+    // release_component() or the Runtime's end; so does any grace of 2^31 - 1 ms (about 24.8
+    // days) or longer. A grace the instance is kept by makes the runtime request the frame that
+    // ends it (Runtime::next_timed_frame()); forever requests none.
     std::optional<std::chrono::milliseconds> unmount_grace;
+
+    static constexpr std::chrono::milliseconds forever = std::chrono::milliseconds::max();
 };
 
 // Counters for inspectors and tests. Read with Runtime::stats() (UI thread).
@@ -131,8 +138,11 @@ struct ComponentInfo {
 class Runtime {
   public:
     // Attaches to `context` (default: ImGui::GetCurrentContext(), which must exist). One runtime
-    // per context. Throws std::invalid_argument when there is no context or it already has one
-    // (a runtime destroyed but not yet torn down, see ~Runtime, does not count).
+    // per context. Throws std::invalid_argument when there is no context, when it already has one
+    // (a runtime destroyed but not yet torn down, see ~Runtime, does not count), or when the Dear
+    // ImGui it runs in is not the version imhooks was compiled against or lays out its data
+    // differently (another copy of ImGui linked in, or other IMGUI_* settings): the message names
+    // both versions and what differs.
     explicit Runtime(ImGuiContext* context = nullptr, RuntimeOptions options = {});
     // Unmounts every component (effect cleanups run, jobs are asked to stop), waits up to
     // options.shutdown_timeout for its jobs to end (and for their stop callbacks and destructors
@@ -225,16 +235,17 @@ class Runtime {
 
 namespace detail {
 
-// What a component saves when it starts, to restore ImGui's stacks if its body throws.
+// ImGui's state when a component began: what its error boundary unwinds the body's open scopes
+// back to (runtime/src/unwind.cpp).
 struct ComponentScope {
     Instance* instance = nullptr;  // null: nothing to render (a failed component's placeholder)
-    int window_stack = 0;
-    int id_stack = 0;
+    int window_stack = 0;          // open windows
+    // The current window's ID stack, tree depth, item width and text wrap stacks, and indent.
+    int id_stack = 0, tree_depth = 0, item_width_stack = 0, text_wrap_stack = 0;
+    float indent = 0.0f;
+    // The context's stacks.
     int color_stack = 0, style_var_stack = 0, font_stack = 0, group_stack = 0;
-    int item_flags_stack = 0, focus_scope_stack = 0, popup_stack = 0, disabled_stack = 0;
-    int tree_depth = 0;
-    const void* table = nullptr;
-    const void* tab_bar = nullptr;
+    int item_flags_stack = 0, focus_scope_stack = 0, disabled_stack = 0;
 };
 
 // Enters the instance for `key` (a string, or an integer when `name` is null): saves the stacks,
@@ -280,6 +291,22 @@ void run_component(ComponentScope scope, Body&& body) {
 // latest label. Two keys with the same identity in one frame are the same instance rendered
 // twice: the error is reported, never a silent mix of their widgets (whose IDs would be equal).
 // Cost: one hash of the key and one exact comparison per call.
+//
+// The error boundary ends the ImGui scopes the body left open (windows, child windows, popups,
+// menus, tables, tab bars and items, tree nodes, groups, BeginDisabled, multi-selection, pushed
+// IDs, styles, colours, fonts, item widths) innermost first, each with its own closing call.
+//
+// An instance lives while it is rendered. A frame that does not render it ends it (its effects'
+// cleanups run, its jobs are asked to stop) unless its unmount grace keeps it, or it was last
+// rendered in a window that is still submitted but hidden:
+//   kept:      a collapsed window; a window whose Begin() returned false because it is hidden,
+//              e.g. a docked window whose tab is not selected (docking branch).
+//   unmounted: a BeginTabItem() tab that is not selected, a closed TreeNode() or
+//              CollapsingHeader(), a row an ImGuiListClipper skips, a window no longer submitted,
+//              any `if` that stops rendering it.
+// To keep one (and its running jobs) while it is hidden, give it a grace:
+//   component("report", ReportPanel, {.unmount_grace = ComponentOptions::forever});
+// and end it with release_component("report") where it would be rendered.
 template <class Body>
 void component(std::string_view key, Body&& body, const ComponentOptions& options = {}) {
     detail::run_component(detail::enter_component(key, 0, true, options), std::forward<Body>(body));
@@ -300,5 +327,16 @@ template <class Body>
 void component(int key, Body&& body, const ComponentOptions& options = {}) {
     component(static_cast<long long>(key), std::forward<Body>(body), options);
 }
+
+// Ends the keeping of the instance component(key, ...) renders at this point of the ID stack: it
+// loses its unmount grace (and the keeping of hidden windows) until it is rendered again, so the
+// first frame that does not render it unmounts it at its end, this frame included. Returns false
+// when no such instance is mounted. Costs one hash and one lookup. Throws HookError without a
+// Runtime or outside a frame. UI thread. For a component rendered in BeginTabItem("Report") of
+// BeginTabBar("tabs"), that ID stack is the window's plus PushID("tabs"), PushID("Report").
+bool release_component(std::string_view key);
+bool release_component(const char* key);
+bool release_component(long long key);
+bool release_component(int key);
 
 }  // namespace imhooks

@@ -101,12 +101,7 @@ class alignas(64) Instance {
                 return static_cast<S&>(existing);
             throw_changed(index, hook_name(S::kKind, typeid(typename S::value_type)));
         }
-        if (committed_) throw_changed(index, hook_name(S::kKind, typeid(typename S::value_type)));
-        std::unique_ptr<S> created = std::forward<Make>(make)();
-        created->slot_type_ = &typeid(S);
-        S& result = *created;
-        slots_.push_back(std::move(created));
-        return result;
+        return create_slot<S>(index, std::forward<Make>(make));
     }
 
     // Schedule slot.after_frame() for after this frame. UI thread.
@@ -125,6 +120,18 @@ class alignas(64) Instance {
     friend class RuntimeImpl;
     friend struct ComponentAccess;
     friend void note_frame_request(Instance& instance, const Core& core);
+
+    // slot()'s first frame, out of line so that the path taken every frame stays small enough to
+    // be inlined.
+    template <class S, class Make>
+    [[gnu::noinline]] S& create_slot(std::size_t index, Make&& make) {
+        if (committed_) throw_changed(index, hook_name(S::kKind, typeid(typename S::value_type)));
+        std::unique_ptr<S> created = std::forward<Make>(make)();
+        created->slot_type_ = &typeid(S);
+        S& result = *created;
+        slots_.push_back(std::move(created));
+        return result;
+    }
     struct Failure {
         std::exception_ptr error;
         std::string message;
@@ -141,8 +148,8 @@ class alignas(64) Instance {
     ImGuiID seed_ = 0;              // the ID stack's top where it is rendered (compared too)
     ImGuiID window_id_ = 0;
     std::uint32_t cursor_ = 0;
-    std::int32_t grace_ms_ = -1;  // ComponentOptions::unmount_grace; -1: the runtime's;
-                                  // INT32_MAX: forever
+    std::int32_t grace_ms_ = -1;  // ComponentOptions::unmount_grace (RuntimeImpl::grace_ms()):
+                                  // -1: the runtime's; kForever; kReleased
     bool committed_ = false;      // a render completed: the slot list is fixed from now on
     bool failed_flag_ = false;    // failed_ is set (checked every frame without leaving this line)
     bool string_key_ = false;
