@@ -39,7 +39,8 @@ build: deps
 	cmake --build build -j$(JOBS)
 
 # Without a display: the whole demo once it has settled, then the panels alone (the blocking-call
-# panel 1.5 s into a call, its progress bar moving; the inspector only makes sense with the rest).
+# panel 1.5 s into a call, its progress bar moving; the network panel 2.5 s in, as it polls and
+# never settles; the inspector only makes sense with the rest).
 SCREENSHOTS ?= build
 demo: build
 	@if [ -n "$$DISPLAY" ]; then \
@@ -47,10 +48,12 @@ demo: build
 	else \
 		echo "DISPLAY is not set: running the demo under Xvfb, screenshots in $(SCREENSHOTS)/demo*.png"; \
 		$(XVFB_RUN) $(DEMO) --quit-when-ready --screenshot $(SCREENSHOTS)/demo.png && \
-		for panel in primes mandelbrot errors states hooks; do \
+		for panel in primes mandelbrot errors states hooks search thumbnails; do \
 			$(XVFB_RUN) $(DEMO) --panel $$panel --quit-when-ready \
 				--screenshot $(SCREENSHOTS)/demo-$$panel.png || exit 1; \
 		done && \
+		$(XVFB_RUN) $(DEMO) --panel network --quit-after-ms 2500 \
+			--screenshot $(SCREENSHOTS)/demo-network.png && \
 		$(XVFB_RUN) $(DEMO) --panel blocking --start-call --quit-after-ms 1500 \
 			--screenshot $(SCREENSHOTS)/demo-blocking.png; \
 	fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs the imhooks benchmarks and prints one table: a row per performance target P1-P13.
+"""Runs the imhooks benchmarks and prints one table: a row per performance target P1-P15.
 
     bench/run.py [--build-dir build-bench] [--repetitions 5] [--smoke]
 
@@ -452,6 +452,55 @@ def build_rows(r, p6, idle_seconds):
     comps = int(ms("P13_steady_frame/paired", "components"))
     rows.append(("P13", f"steady frame, {comps:,} components with a finished use_thread",
                  fmt_us(ours), fmt_us(base), f"{ratio:.2f}x", "<= 1.5x", met(ratio <= 1.5)))
+
+    # P14: a clipped list of use_query rows, scrolled end to end and back.
+    q = "P14_scrolled_list/imhooks"
+    started = r.maximum(q, "jobs_started")
+    started_min = r.minimum(q, "jobs_started")
+    cached = r.median(q, "returning_cached")
+    spinners = r.maximum(q, "returning_spinner")
+    rows_n = int(r.median(q, "rows"))
+    hstarted = r.maximum("P14_scrolled_list/hand_written", "jobs_started")
+    tstarted = r.maximum("P14_scrolled_list/use_thread_rows", "jobs_started")
+    tspin = r.median("P14_scrolled_list/use_thread_rows", "returning_spinner")
+    ui = r.median(q, "ui_cpu_us_per_frame")
+    hui = r.median("P14_scrolled_list/hand_written", "ui_cpu_us_per_frame")
+    rows.append(("P14", f"clipped list, {rows_n:,} use_query rows, end to end and back",
+                 f"{started:,.0f} jobs; {spinners:.0f} of {cached:,.0f} cached rows back "
+                 "without value", f"hand-written cache {hstarted:,.0f} jobs; use_thread rows "
+                 f"{tstarted:,.0f} jobs, {tspin:,.0f} spinners back",
+                 f"{ui / max(hui, 1e-9):.2f}x UI time/frame", f"jobs = {rows_n:,}; value in first frame",
+                 met(started == rows_n and started_min == rows_n and spinners == 0)))
+    notes.append(f"P14 imhooks: {r.median(q, 'withdrawn'):,.0f} queued runs taken back unstarted "
+                 f"(rows flung past), {r.maximum(q, 'rows_started_twice'):.0f} rows started "
+                 f"twice, UI {fmt_us(ui)}/frame vs hand-written {fmt_us(hui)}/frame; hand-written "
+                 f"jobs run for rows already off screen: "
+                 f"{r.median('P14_scrolled_list/hand_written', 'ran_off_screen'):,.0f}")
+
+    # P15: a stream of appended items.
+    q = "P15_stream/imhooks"
+    items = int(r.median(q, "items"))
+    first = r.median(q, "publish_ns_per_item_first_half")
+    second = r.median(q, "publish_ns_per_item_second_half")
+    ui_early = r.median(q, "ui_us_per_frame_early")
+    ui_late = r.median(q, "ui_us_per_frame_late")
+    memory = r.maximum(q, "memory_vs_items")
+    c = "P15_stream/copy_per_publish"
+    csecond = r.median(c, "publish_ns_per_item_second_half")
+    cmemory = r.maximum(c, "memory_vs_items")
+    ok = (second <= 1.5 * first and ui_late <= 1.5 * ui_early and memory <= 1.2)
+    rows.append(("P15", f"stream of {items:,} appended items, chunks of 1,000",
+                 f"publish {first:.0f} -> {second:.0f} ns/item; UI {fmt_us(ui_early)} -> "
+                 f"{fmt_us(ui_late)}/frame; memory {memory:.3f}x",
+                 f"copy per publish ({int(r.median(c, 'items')):,} items): {csecond:,.0f} "
+                 f"ns/item late, memory {cmemory:.2f}x",
+                 f"{second / max(csecond, 1e-9):.4f}x publish/item late",
+                 "publish/item, UI/frame flat; memory <= 1.2x", met(ok)))
+    m = "P15_stream/vector_and_mutex"
+    notes.append(f"P15 flat means second half / first half <= 1.5; vector behind a mutex held by "
+                 f"the UI while it reads: {r.median(m, 'publish_ns_per_item_second_half'):.0f} "
+                 f"ns/item, UI {fmt_us(r.median(m, 'ui_us_per_frame_late'))}/frame, memory "
+                 f"{r.maximum(m, 'memory_vs_items'):.2f}x")
     return rows, notes
 
 

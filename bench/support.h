@@ -100,5 +100,6 @@ void register_job_benchmarks();
 void register_latency_benchmarks();
 void register_retry_benchmarks();
 void register_scale_benchmarks();
+void register_query_benchmarks();
 
 }  // namespace bench

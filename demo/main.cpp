@@ -10,6 +10,10 @@
 //   Tasks   7 Save as        a Task called by a button with the path typed in
 //           8 Save status    another window reading the same task
 //   Hooks   9 Hooks          context, reducer, previous value, reset by deps, persistent state
+//   Queries 10 Search        a debounced search box, its matches streamed without copies
+//           11 Thumbnails    10,000 rows, a use_query each: every job starts once, kept by cache
+//           12 Network       a flaky server: retries with backoff, polling, invalidate
+//           13 Query cache   the entries of the runtime's query cache
 //
 // Build and run it with `make demo` (without a display it runs under Xvfb and writes
 // screenshots). Esc, closing the window, Ctrl+C or SIGTERM quit. `imhooks_demo --help` lists the
@@ -45,6 +49,7 @@ constexpr Page kPages[] = {
     {"jobs", "Jobs"},
     {"tasks", "Tasks"},
     {"hooks", "Hooks"},
+    {"queries", "Queries"},
 };
 
 struct Panel {
@@ -63,13 +68,18 @@ constexpr Panel kPanels[] = {
     {"save_as", "Save as: a Task called with arguments", "tasks", 0, 0},
     {"save_status", "Save status: the same Task, read elsewhere", "tasks", 1, 0},
     {"hooks", "Hooks: context, reducer, previous, persistent", "hooks", 0, 0},
+    {"search", "Search: debounce and a streamed result", "queries", 0, 0},
+    {"thumbnails", "Thumbnails: 10,000 rows kept by the query cache", "queries", 1, 0},
+    {"network", "Network: retries, backoff and polling", "queries", 2, 0},
+    {"query_cache", "Query cache: the runtime's entries", "queries", 0, 1},
 };
 
 const char* usage() {
-    return "  --page NAME        start on a page of panels (jobs, tasks, hooks; default jobs)\n"
+    return "  --page NAME        start on a page of panels (jobs, tasks, hooks, queries;\n"
+           "                     default jobs)\n"
            "  --panel NAME       show one panel alone (primes, mandelbrot, errors, blocking,\n"
-           "                     states, inspector, save_as, save_status, hooks), in a window\n"
-           "                     sized for it\n"
+           "                     states, inspector, save_as, save_status, hooks, search,\n"
+           "                     thumbnails, network, query_cache), in a window sized for it\n"
            "  --settings FILE    keep ImGui's settings and the hooks panel's persistent values\n"
            "                     in FILE (an .ini file) across runs\n"
            "  --print-state      print each state the primes panel and the server call show\n"
@@ -216,6 +226,10 @@ int main(int argc, char** argv) {
                         if (name == "save_as") demo::SaveAsPanel(options);
                         if (name == "save_status") demo::SaveStatusPanel();
                         if (name == "hooks") demo::HookSetPanel(options);
+                        if (name == "search") demo::SearchPanel();
+                        if (name == "thumbnails") demo::ThumbnailsPanel();
+                        if (name == "network") demo::NetworkPanel();
+                        if (name == "query_cache") demo::QueryCachePanel();
                     });
                 }
                 ImGui::End();

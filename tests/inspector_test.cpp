@@ -842,22 +842,50 @@ TEST_CASE("a section added by another part of the library is shown until its han
     Runtime* drawn_for = nullptr;
     auto failing = detail::add_inspector_section(
         "Failing", [](Runtime&) { throw std::runtime_error("boom"); });
-    auto cache = detail::add_inspector_section("Query cache", [&](Runtime& runtime) {
+    auto cache = detail::add_inspector_section("Extra section", [&](Runtime& runtime) {
         drawn_for = &runtime;
         ImGui::Text("entries 3");
     });
     auto body = [] { component("any", [] {}); };
     std::string text = inspect(ui, body);
     INFO(text);
-    CHECK(line_with(text, {"Query cache"}));
+    CHECK(line_with(text, {"Extra section"}));
     CHECK(line_with(text, {"entries 3"}));
     CHECK(line_with(text, {"this section failed: boom"}));
-    CHECK(text.find("Executor") < text.find("Query cache"));
+    CHECK(text.find("Executor") < text.find("Extra section"));
     CHECK(drawn_for == &ui.runtime());
 
     cache.reset();
     failing = {};
     text = inspect(ui, body);
-    CHECK_FALSE(line_with(text, {"Query cache"}));
+    CHECK_FALSE(line_with(text, {"Extra section"}));
     CHECK_FALSE(line_with(text, {"Failing"}));
+}
+
+TEST_CASE("the query cache's entries are listed with their key, readers, state and freshness") {
+    RuntimeOptions options;
+    options.clock = std::make_shared<ManualClock>();  // ages and gc times that do not move
+    Headless ui(kDisplay, options);
+    bool shown = true;
+    Result<int> answer;
+    auto body = [&] {
+        if (shown)
+            component("reader", [&] {
+                answer = use_query(
+                    key("thumb", 42), [] { return 42; },
+                    QueryOptions<int>{.stale_time = std::chrono::hours(1)});
+            });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return answer.state() == ResultState::Finished; }));
+    std::string text = inspect(ui, body);
+    INFO(text);
+    CHECK(line_with(text, {"Query cache"}));
+    CHECK(line_with(text, {"1 entries"}));
+    CHECK(line_with(text, {"[\"thumb\", 42]", "int", "1", "FINISHED", "fresh"}));
+    // Without readers it stays cached (gc_time, 5 minutes by default) and says when it goes.
+    shown = false;
+    ui.frame(body);
+    text = inspect(ui, body);
+    INFO(text);
+    CHECK(line_with(text, {"[\"thumb\", 42]", "int", "0", "FINISHED", "300.0 s"}));
 }

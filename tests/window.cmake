@@ -150,6 +150,21 @@ imhooks_screenshot_test(hooks
            --colour 16 124 90 20 242 140 64 60     # "from context": warm
            --colour 130 124 100 20 89 178 242 60)  # "inner provider": cool
 
+# 10. Search, once the debounced search of "ion" has streamed all its matches: FINISHED, and the
+# matched lines listed.
+imhooks_screenshot_test(search
+    DEMO_ARGS --panel search --quit-when-ready
+    CHECKS ${PANEL_CHECKS}
+           --colour 16 104 70 14 ${FINISHED} 5     # the FINISHED badge
+           --distinct 16 130 400 250 8)            # the matches
+
+# 11. Thumbnails, once the visible rows' queries are done: each row's swatch in its own colour
+# (a row still loading shows an empty outline).
+imhooks_screenshot_test(thumbnails
+    DEMO_ARGS --panel thumbnails --quit-when-ready
+    CHECKS ${PANEL_CHECKS}
+           --distinct 28 130 12 250 12)
+
 # The same panel started with settings an earlier run saved (accent cool, zoom 1.4): both come
 # back, so the swatches swap colours and grow; the file is written back with them at exit.
 set(IMHOOKS_SETTINGS_SEED ${IMHOOKS_SCREENSHOT_DIR}/hooks-seed.ini)

@@ -51,6 +51,15 @@ void SaveAsPanel(const Options& options);
 // 8. Another window reading the same Task: its state follows every save.
 void SaveStatusPanel();
 
+// 10. A search box debounced (use_debounced), its matches streamed (Stream) by a use_query.
+void SearchPanel();
+// 11. 10,000 rows in a clipped list with a use_query per row: keep-alive by cache.
+void ThumbnailsPanel();
+// 12. A flaky server: retries with backoff, polling, invalidate, an optimistic write.
+void NetworkPanel();
+// 13. The entries of the runtime's query cache.
+void QueryCachePanel();
+
 //----------------------------------------------------------------------------------------------
 // Widgets shared by the panels (UI thread)
 //----------------------------------------------------------------------------------------------

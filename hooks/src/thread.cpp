@@ -244,18 +244,27 @@ void ThreadHookBase::execute() noexcept {
         released.value = std::move(returned);
         if (end == End::Threw) discarded = std::move(error);
         state_ = ResultState::Cancelled;  // rule 6, whatever the job did afterwards
+        run_ended_locked();
         notify = touch_locked();
     } else if (end == End::Returned) {
         if (returned) {
             released.value = std::exchange(fresh_, std::move(returned));
             value_generation_ = generation;
+            released.complete = std::exchange(complete_, fresh_);
+            partial_ = false;
+        } else if (value_generation_ == generation && partial_) {
+            // A generator, or a Job<T>& job returning void: its last element is its result.
+            released.complete = std::exchange(complete_, fresh_ ? fresh_ : value_);
+            partial_ = false;
         }
         state_ = ResultState::Finished;
         replaced_error = std::exchange(error_, nullptr);
+        run_ended_locked();
         notify = touch_locked();
     } else {
         state_ = ResultState::Error;
         replaced_error = std::exchange(error_, std::move(error));
+        run_ended_locked();
         notify = touch_locked();
     }
     if (pending_locked()) {
@@ -267,6 +276,7 @@ void ThreadHookBase::execute() noexcept {
     lock.unlock();
     if (notify) notify_changed();
     if (discarded) sink_->report_discarded(name_, std::move(discarded));
+    after_run();
     if (resubmit) submit(policy);
     if (ended) sink_->work_ended();
 }
@@ -343,6 +353,7 @@ void ThreadHookBase::publish_value(std::uint64_t generation, const RunSignal& si
         if (may_publish_locked(generation, signal)) {
             released = std::exchange(fresh_, std::move(released));
             value_generation_ = generation;
+            partial_ = true;
             notify = touch_locked();
         }
     }

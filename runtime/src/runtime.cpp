@@ -64,6 +64,10 @@ const char* hook_kind_name(HookKind kind) {
             return "use_persistent_state";
         case HookKind::Task:
             return "use_task";
+        case HookKind::Query:
+            return "use_query";
+        case HookKind::Debounced:
+            return "use_debounced";
     }
     return "hook";
 }
@@ -211,6 +215,10 @@ void Instance::unmount() noexcept {
     cursor_ = 0;
 }
 
+const std::shared_ptr<RuntimeService>& query_cache_of(RuntimeImpl& runtime) {
+    return runtime.queries();
+}
+
 FrameRef current_frame() {
     RuntimeImpl* runtime = RuntimeImpl::in_frame_here();
     if (!runtime) return {};
@@ -285,6 +293,8 @@ RuntimeImpl::RuntimeImpl(Runtime& owner, ImGuiContext* context, RuntimeOptions o
     }
     frame_time_ = previous_frame_time_ = core_->now();
     core_->watch_clock();
+    queries_ = make_query_cache(
+        {core_, executor_->state(), [this](Clock::time_point at) { request_frame_at(at); }});
     const std::pair<ImGuiContextHookType, ImGuiContextHookCallback> hooks[] = {
         {ImGuiContextHookType_NewFramePre, &on_new_frame},
         {ImGuiContextHookType_EndFramePost, &on_end_frame},
@@ -304,6 +314,7 @@ RuntimeImpl::~RuntimeImpl() {
     forget_frame();
     if (context_)
         for (ImGuiID id : hook_ids_) ImGui::RemoveContextHook(context_, id);
+    queries_->shutting_down();  // its entries stop what runs; readers unmount from them next
     unmount_all();
     core_->clear_waker();
     shut_down_work();
@@ -519,6 +530,7 @@ bool RuntimeImpl::begin_frame() {
     else if (core.extra_frames_.load(std::memory_order_relaxed) > 0)
         core.extra_frames_.fetch_sub(1, std::memory_order_relaxed);
 
+    queries_->frame_starting();  // what its timers start shows in this frame
     std::vector<std::shared_ptr<Updatable>> updates;
     {
         std::lock_guard lock(core.mutex_);

@@ -5,6 +5,7 @@
 #include <imhooks/detail/core.h>
 #include <imhooks/detail/executor_state.h>
 #include <imhooks/detail/instance.h>
+#include <imhooks/detail/runtime_service.h>
 #include <imhooks/runtime.h>
 
 #include "context_stack.h"
@@ -106,6 +107,7 @@ class RuntimeImpl {
     void set_observer(ComponentObserver* observer) { observer_ = observer; }
 
     const std::shared_ptr<Core>& core() const { return core_; }
+    const std::shared_ptr<RuntimeService>& queries() const { return queries_; }
     Executor& executor() const { return *executor_; }
     const std::shared_ptr<ExecutorState>& executor_state() const { return executor_->state(); }
     const RuntimeOptions& options() const { return options_; }
@@ -157,6 +159,7 @@ class RuntimeImpl {
     std::shared_ptr<Core> core_;
     std::shared_ptr<Executor> executor_;
     bool owns_executor_ = false;
+    std::shared_ptr<RuntimeService> queries_;  // use_query's cache
     ImGuiID hook_ids_[3] = {};
 
     InstanceTable instances_;

@@ -25,6 +25,10 @@
 // executor.h   Executor, ExecutorOptions, blocking()
 // thread.h     use_thread, ThreadOptions
 // task.h       Task, TaskHandle, use_task, TaskOptions
+// query.h      use_query, QueryOptions, QueryResult, QueryClient (Runtime::queries())
+// query_key.h  QueryKey, key(...)
+// debounce.h   use_debounced
+// stream.h     Stream<T>, StreamWriter<T>: growing results published without copies
 // result.h     Result<T>, ResultState, to_string
 // job.h        Job<T>, Cancelled, checkpoint(), sleep_for(), report_progress(), stop_requested()
 // generator.h  Generator<T>
@@ -33,6 +37,7 @@
 #pragma once
 
 #include <imhooks/context.h>
+#include <imhooks/debounce.h>
 #include <imhooks/deps.h>
 #include <imhooks/executor.h>
 #include <imhooks/frame_pacer.h>
@@ -42,9 +47,12 @@
 #include <imhooks/job.h>
 #include <imhooks/memo.h>
 #include <imhooks/persistent_state.h>
+#include <imhooks/query.h>
+#include <imhooks/query_key.h>
 #include <imhooks/reducer.h>
 #include <imhooks/result.h>
 #include <imhooks/runtime.h>
 #include <imhooks/state.h>
+#include <imhooks/stream.h>
 #include <imhooks/task.h>
 #include <imhooks/thread.h>

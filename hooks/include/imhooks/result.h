@@ -26,10 +26,12 @@ template <class T>
 struct Snapshot {
     ResultState state = ResultState::Initial;
     std::shared_ptr<const T> value;
+    std::shared_ptr<const T> complete;  // the latest value a run returned in full
     std::exception_ptr error;
     std::optional<float> progress;
     std::string progress_text;
     bool stale = false;
+    bool partial = false;
     std::weak_ptr<ThreadControl> control;
 };
 
@@ -77,6 +79,16 @@ class Result {
     // (a new run is under way, or the current run ended in Error or Cancelled).
     bool stale() const { return snapshot_ && snapshot_->stale; }
 
+    // True when value() is a partial result: an element of a Generator or a Job::yield of a run
+    // that has not returned: still running, or ended in Cancelled or Error before it finished.
+    // Independent of stale(): a partial value of an earlier run is both.
+    bool partial() const { return snapshot_ && snapshot_->partial; }
+
+    // The latest value a run returned in full (value() itself unless it is partial); null until a
+    // run finishes. While a new run publishes partial results into value(), and after it is
+    // cancelled or fails, this still shows the last complete one.
+    const T* last_complete() const { return snapshot_ ? snapshot_->complete.get() : nullptr; }
+
     // True from the moment cancel() is called until a new run starts (live, not a snapshot).
     // Any thread.
     bool cancel_requested() const {
@@ -99,6 +111,10 @@ class Result {
 
     explicit Result(std::shared_ptr<const detail::Snapshot<T>> snapshot)
         : snapshot_(std::move(snapshot)) {}
+
+  protected:
+    // For results with more to show (QueryResult): the snapshot, or null.
+    const detail::Snapshot<T>* snapshot() const { return snapshot_.get(); }
 
   private:
     static const std::string& empty_text() {

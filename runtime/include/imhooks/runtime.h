@@ -34,6 +34,8 @@ class RuntimeImpl;
 class Instance;
 }  // namespace detail
 
+class QueryClient;  // <imhooks/query.h>
+
 //----------------------------------------------------------------------------------------------
 // Options
 //----------------------------------------------------------------------------------------------
@@ -214,6 +216,9 @@ class Runtime {
     // The executor this runtime's use_thread hooks run on by default (its stats() show threads,
     // queued and running jobs). Any thread.
     Executor& executor() const;
+    // The cache of use_query's entries, as a handle: invalidate(), set_query_value(),
+    // entries(). Defined in <imhooks/query.h>. Any thread.
+    QueryClient queries() const;
     const RuntimeOptions& options() const;  // any thread
                                             // Visits every mounted component (with_hooks: also
                                             // describes each hook, a few string builds

@@ -97,9 +97,16 @@ class ThreadHookBase : public ThreadControl,
     struct Released {
         std::shared_ptr<const void> value;
         std::shared_ptr<const void> snapshot;
+        std::shared_ptr<const void> complete;
     };
     // Under mutex_, UI thread: the UI's snapshot becomes the pending state, shown as Starting.
     virtual void show_starting_locked(Released& released) = 0;
+    // Under mutex_: the current run ended; state_ says how (Finished, Error or Cancelled), and a
+    // subclass may change what is shown (a query waiting to retry shows Waiting). Runs no user
+    // code. Not called for superseded runs.
+    virtual void run_ended_locked() {}
+    // After a run of this hook left user code (any run, superseded ones too), outside mutex_.
+    virtual void after_run() {}
 
     // Under mutex_: the run may publish (current generation, not cancelled, not stopped, not
     // detached).
@@ -139,8 +146,10 @@ class ThreadHookBase : public ThreadControl,
     mutable std::mutex mutex_;
     // What the UI will show next, guarded by mutex_.
     ResultState state_ = ResultState::Initial;
-    std::shared_ptr<const void> value_;  // the value shown (a T)
-    std::shared_ptr<const void> fresh_;  // a value newer than value_, not shown yet
+    std::shared_ptr<const void> value_;     // the value shown (a T)
+    std::shared_ptr<const void> fresh_;     // a value newer than value_, not shown yet
+    std::shared_ptr<const void> complete_;  // the latest value a run returned in full
+    bool partial_ = false;  // the newest value (fresh_, else value_) is a partial result
     std::exception_ptr error_;
     std::optional<float> progress_;
     std::string progress_text_;

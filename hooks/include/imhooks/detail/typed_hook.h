@@ -30,17 +30,17 @@ using returned_value_t = std::conditional_t<std::is_void_v<R>, std::monostate, s
 
 enum class JobForm { Plain, StopToken, Generator, GeneratorStopToken, JobRef, Invalid };
 
-template <class T>
-class TypedHook;
-
 // The run-time side of one run: publishes into its hook.
 template <class T>
 class TypedRun final : public RunContext {
   public:
-    TypedRun(TypedHook<T>& hook, std::uint64_t generation, std::shared_ptr<RunSignal> signal,
+    TypedRun(ThreadHookBase& hook, std::uint64_t generation, std::shared_ptr<RunSignal> signal,
              bool intrusive)
         : RunContext(std::move(signal), intrusive), hook_(hook), generation_(generation) {}
-    void publish_value(T&& value) { hook_.publish(generation_, signal(), std::move(value)); }
+    // A partial result, built here, on the worker, before the hook's lock is taken.
+    void publish_value(T&& value) {
+        hook_.publish_value(generation_, signal(), std::make_shared<const T>(std::move(value)));
+    }
     void publish_progress(float fraction, std::string_view text) override {
         hook_.publish_progress(generation_, signal(), fraction, text);
     }
@@ -49,7 +49,7 @@ class TypedRun final : public RunContext {
     }
 
   private:
-    TypedHook<T>& hook_;
+    ThreadHookBase& hook_;
     std::uint64_t generation_;
 };
 
@@ -93,18 +93,16 @@ void invoke_job(F& f, TypedRun<T>& run, std::shared_ptr<const void>& returned, A
     }
 }
 
-template <class T>
-class TypedHook : public ThreadHookBase {
+// `Base`: ThreadHookBase, or a class derived from it that adds behaviour shared by every value
+// type (a query's cache entry).
+template <class T, class Base = ThreadHookBase>
+class TypedHook : public Base {
   public:
-    using ThreadHookBase::ThreadHookBase;
-
-    // A partial result of the run `generation`. The value is built here, on the worker, before
-    // the lock is taken. Worker thread.
-    void publish(std::uint64_t generation, const RunSignal& signal, T&& value) {
-        publish_value(generation, signal, std::make_shared<const T>(std::move(value)));
-    }
+    using Base::Base;
 
   protected:
+    using End = typename Base::End;
+
     End execute_job(const ErasedJob& job, std::uint64_t generation,
                     const std::shared_ptr<RunSignal>& signal, bool intrusive,
                     std::shared_ptr<const void>& returned, std::exception_ptr& error) override {
@@ -128,22 +126,29 @@ class TypedHook : public ThreadHookBase {
     // Under mutex_: a snapshot of the pending state (`state` overrides the state shown).
     std::shared_ptr<const Snapshot<T>> snapshot_locked(std::optional<ResultState> state) {
         auto snapshot = std::make_shared<Snapshot<T>>();
-        snapshot->state = state.value_or(state_);
-        this->record_shown_locked(snapshot->state);
-        snapshot->value = std::static_pointer_cast<const T>(value_);
-        snapshot->error = error_;
-        snapshot->progress = progress_;
-        snapshot->progress_text = progress_text_;
-        snapshot->stale = value_ && value_generation_ != generation_;
-        snapshot->control = std::static_pointer_cast<ThreadControl>(
-            std::static_pointer_cast<ThreadHookBase>(shared_from_this()));
+        fill_locked(*snapshot, state);
         return snapshot;
+    }
+    // Under mutex_: fills `snapshot` with the pending state (for snapshot types derived from
+    // Snapshot<T>), and records the state shown in the job's history.
+    void fill_locked(Snapshot<T>& snapshot, std::optional<ResultState> state) {
+        snapshot.state = state.value_or(this->state_);
+        this->record_shown_locked(snapshot.state);
+        snapshot.value = std::static_pointer_cast<const T>(this->value_);
+        snapshot.complete = std::static_pointer_cast<const T>(this->complete_);
+        snapshot.error = this->error_;
+        snapshot.progress = this->progress_;
+        snapshot.progress_text = this->progress_text_;
+        snapshot.stale = this->value_ && this->value_generation_ != this->generation_;
+        snapshot.partial = this->value_ && this->partial_;
+        snapshot.control = std::static_pointer_cast<ThreadControl>(
+            std::static_pointer_cast<ThreadHookBase>(this->shared_from_this()));
     }
 
     // The job as `shown` shows it, and its history. The value is printed outside mutex_. UI
     // thread.
     void describe_shown(const Snapshot<T>& shown, JobDescription& out) const {
-        describe_history(out);
+        this->describe_history(out);
         out.state = shown.state;
         out.value = describe_value_at(shown.value.get());
         out.progress = shown.progress;

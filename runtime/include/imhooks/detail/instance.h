@@ -35,7 +35,9 @@ enum class HookKind : unsigned char {
     Reducer,
     Previous,
     PersistentState,
-    Task
+    Task,
+    Query,
+    Debounced
 };
 const char* hook_kind_name(HookKind kind);
 // "use_state<int>": a hook as named in messages.
