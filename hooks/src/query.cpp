@@ -715,11 +715,10 @@ void draw_query_cache(Runtime& runtime) {
 }  // namespace
 
 std::shared_ptr<RuntimeService> make_query_cache(ServiceHost host) {
-    // Shown in every runtime's inspector from the first cache on; never removed (the handle is
-    // kept for the program's life, so no static destructor races the inspector's registry).
-    static const InspectorSectionHandle* const section =
-        new InspectorSectionHandle(add_inspector_section("Query cache", draw_query_cache));
-    (void)section;
+    // Shown in every runtime's inspector from the first cache on, until the program ends (the
+    // inspector's registry, made by this first call, outlives this static).
+    static const InspectorSectionHandle section =
+        add_inspector_section("Query cache", draw_query_cache);
     return std::make_shared<QueryCacheState>(std::move(host));
 }
 
