@@ -531,3 +531,108 @@ TEST_CASE("jobs keep starting after many were cancelled before an idle worker re
     REQUIRE(ui.frame_until(
         body, [&] { return shown.state() == ResultState::Finished && *shown.value() > before; }));
 }
+
+// What components' bodies request while a frame renders reaches the executor when the frame ends,
+// all of it at once: the workers do not compete with the frame that started them, and a frame
+// that restarts thousands of runs takes the executor's lock once.
+TEST_CASE("runs requested while a frame renders reach the executor when the frame ends") {
+    auto executor = executor_with(2);
+    Headless ui({1024, 768}, runtime_on(executor));
+    constexpr int kRows = 3;
+    std::atomic<int> runs{0};
+    int generation = 0;
+    bool retry_first = false;
+    std::vector<Result<int>> shown(kRows);
+    // Runs the executor had started or held when the body's last component was rendered.
+    std::size_t seen_in_frame = 0;
+    auto reached = [&] {
+        const ExecutorStats stats = executor->stats();
+        return stats.runs_started + stats.queued;
+    };
+    auto body = [&] {
+        for (int i = 0; i < kRows; ++i)
+            component(i, [&, i] {
+                shown[i] = use_thread(
+                    [&, g = generation] {
+                        ++runs;
+                        return g;
+                    },
+                    deps(generation));
+                if (i == 0 && std::exchange(retry_first, false)) shown[i].retry();
+            });
+        seen_in_frame = reached();
+    };
+    auto all_show = [&](int g) {
+        for (const auto& r : shown)
+            if (r.state() != ResultState::Finished || *r.value() != g) return false;
+        return true;
+    };
+    REQUIRE(ui.frame_until(body, [&] { return all_show(0); }));
+
+    const std::size_t before = reached();
+    generation = 1;  // every row's dependency changes in the next frame
+    ui.frame(body);
+    CHECK(seen_in_frame == before);
+    for (const auto& r : shown) CHECK(r.state() == ResultState::Starting);  // rule 11
+    CHECK(reached() == before + kRows);
+    REQUIRE(ui.frame_until(body, [&] { return all_show(1); }));
+
+    const std::size_t before_retry = reached();
+    retry_first = true;  // retry() from a component's body
+    ui.frame(body);
+    CHECK(seen_in_frame == before_retry);
+    CHECK(reached() == before_retry + 1);
+    REQUIRE(ui.frame_until(body, [&] { return all_show(1); }));
+    CHECK(runs == 2 * kRows + 1);  // mount, the change, one retry
+}
+
+TEST_CASE("a task called from a component's body starts its run when the frame ends") {
+    auto executor = executor_with(1);
+    Headless ui({1024, 768}, runtime_on(executor));
+    Task<int(int)> twice([](int x) { return 2 * x; }, TaskOptions{.executor = executor});
+    bool call = false;
+    std::size_t started_in_frame = 0;
+    auto body = [&] {
+        component("caller", [&] {
+            if (std::exchange(call, false)) twice(21);
+            started_in_frame = executor->stats().runs_started + executor->stats().queued;
+        });
+    };
+    ui.frame(body);
+    const std::size_t before = executor->stats().runs_started;
+    call = true;
+    ui.frame(body);
+    CHECK(started_in_frame == before);
+    REQUIRE(ui.frame_until(body, [&] { return twice.result().state() == ResultState::Finished; }));
+    CHECK(*twice.result().value() == 42);
+}
+
+TEST_CASE("a frame that unmounts many components with runs in flight stops all of them") {
+    auto executor = executor_with(2);
+    Headless ui({1024, 768}, runtime_on(executor));
+    constexpr int kRows = 50;
+    std::atomic<int> entered{0};
+    std::atomic<int> stopped{0};
+    bool mounted = true;
+    ThreadOptions cooperative;
+    cooperative.intrusive_cancel = false;  // sleep_for returns at the stop instead of throwing
+    auto body = [&] {
+        if (!mounted) return;
+        for (int i = 0; i < kRows; ++i)
+            component(i, [&] {
+                use_thread(
+                    [&](std::stop_token stop) {
+                        ++entered;
+                        sleep_for(std::chrono::hours(1));  // gives the slot away
+                        if (stop.stop_requested()) ++stopped;
+                        return 0;
+                    },
+                    cooperative);
+            });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return entered == kRows; }));
+    mounted = false;
+    ui.frame(body);
+    REQUIRE(ui.frame_until(body, [&] { return ui.runtime().stats().active_work == 0; }));
+    CHECK(stopped == kRows);
+}

@@ -15,10 +15,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <iterator>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 #include <thread>
+#include <utility>
 
 #if defined(__linux__)
 #include <pthread.h>
@@ -36,6 +39,13 @@ namespace {
 // worker executes holds a slot now.
 constinit thread_local ExecutorState* t_executor = nullptr;
 constinit thread_local bool t_holds_slot = false;
+
+// The batch of the innermost open BatchScope on this thread (null: none).
+constinit thread_local SubmitBatch* t_batch = nullptr;
+
+SubmitBatch* current_batch() noexcept {
+    return t_batch ? t_batch : current_frame_batch();
+}
 
 void name_this_thread([[maybe_unused]] const char* name) {
 #if defined(__linux__)
@@ -159,7 +169,8 @@ bool ExecutorState::balance_locked() {
 
 bool ExecutorState::wake_service_locked() {
     if (service_alive_) {
-        service_cv_.notify_one();
+        // One notification per sleep: a burst of chores wakes the service thread once.
+        if (!std::exchange(service_notified_, true)) service_cv_.notify_one();
         return false;
     }
     service_alive_ = true;
@@ -251,21 +262,26 @@ void ExecutorState::service_main() {
             continue;
         }
         if (!chores_.empty()) {
-            UniqueFunction chore = std::move(chores_.front());
-            chores_.pop_front();
+            // All of them at once: posting threads never wait for us chore by chore.
+            std::deque<UniqueFunction> chores;
+            chores.swap(chores_);
             lock.unlock();
-            try {
-                chore();
-            } catch (...) {
-                report_error("a stop request or a job's destructor threw",
-                             std::current_exception());
+            for (UniqueFunction& chore : chores) {
+                try {
+                    chore();
+                } catch (...) {
+                    report_error("a stop request or a job's destructor threw",
+                                 std::current_exception());
+                }
+                chore = {};  // whatever it held is destroyed outside the lock too
             }
-            chore = {};  // whatever it held is destroyed outside the lock too
+            chores.clear();
             lock.lock();
             continue;
         }
         const bool nothing = workers_ == 0 && queued_slot_ + queued_dedicated_ == 0;
         if (nothing && closed_) break;
+        service_notified_ = false;  // from here on, the next chore or start must notify us
         if (nothing) {
             // Linger a little, so a burst of chores does not start a thread each.
             const bool more = service_cv_.wait_for(lock, options_.idle_timeout, [&] {
@@ -280,6 +296,7 @@ void ExecutorState::service_main() {
         });
     }
     service_alive_ = false;
+    service_notified_ = false;
     exit_cv_.notify_all();
     t_executor = nullptr;
 }
@@ -364,22 +381,71 @@ void ExecutorState::enter_slot() {
 //----------------------------------------------------------------------------------------------
 // Submitting
 
+void ExecutorState::queue_locked(std::shared_ptr<Work> work, int priority, bool dedicated) {
+    Work& w = *work;
+    if (w.queued_) {
+        std::shared_ptr<Work> kept = unlink_locked(w);
+        push_locked(std::move(kept), priority, dedicated);
+    } else {
+        push_locked(std::move(work), priority, dedicated);
+    }
+}
+
 bool ExecutorState::submit(std::shared_ptr<Work> work, int priority, bool dedicated) {
+    if (SubmitBatch* batch = current_batch()) {
+        // Queued at the batch's flush (or refused then, with start_failed, if shut down by then).
+        batch->group(*this).works.emplace_back(std::move(work),
+                                               std::make_pair(priority, dedicated));
+        return true;
+    }
     bool start;
     {
         std::lock_guard lock(mutex_);
         if (closed_) return false;
-        Work& w = *work;
-        if (w.queued_) {
-            std::shared_ptr<Work> kept = unlink_locked(w);
-            push_locked(std::move(kept), priority, dedicated);
-        } else {
-            push_locked(std::move(work), priority, dedicated);
-        }
+        queue_locked(std::move(work), priority, dedicated);
         start = balance_locked();
     }
     if (start) start_service();
     return true;
+}
+
+void ExecutorState::take_batch(SubmitBatch::Group& group) {
+    bool start = false;
+    bool refused = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (closed_) {
+            refused = true;
+        } else {
+            for (auto& [work, how] : group.works)
+                queue_locked(std::move(work), how.first, how.second);
+            start = balance_locked();
+        }
+        if (!group.chores.empty() && (!closed_ || service_alive_)) {
+            for (UniqueFunction& chore : group.chores) chores_.push_back(std::move(chore));
+            group.chores.clear();
+            start = wake_service_locked() || start;
+        }
+    }
+    if (start) start_service();
+    if (refused) {
+        const auto error =
+            std::make_exception_ptr(std::runtime_error("imhooks: the executor was shut down"));
+        for (auto& submission : group.works)
+            if (submission.first) submission.first->start_failed(error);
+    }
+    // Shut down with no service thread left: the chores run here, as post_chore() does.
+    for (UniqueFunction& chore : group.chores) {
+        try {
+            chore();
+        } catch (...) {
+            report_error("a stop request or a job's destructor threw", std::current_exception());
+        }
+        chore = {};
+    }
+    // References the queue did not take are released outside the lock.
+    group.works.clear();
+    group.chores.clear();
 }
 
 bool ExecutorState::withdraw(Work& work) {
@@ -393,6 +459,10 @@ bool ExecutorState::withdraw(Work& work) {
 }
 
 void ExecutorState::post_chore(UniqueFunction chore) {
+    if (SubmitBatch* batch = current_batch()) {
+        batch->group(*this).chores.push_back(std::move(chore));
+        return;
+    }
     bool start = false;
     {
         std::lock_guard lock(mutex_);
@@ -461,6 +531,33 @@ ExecutorStats ExecutorState::stats() const {
 void ExecutorState::fail_thread_starts_for_testing(int count) {
     std::lock_guard lock(mutex_);
     fail_starts_ = count;
+}
+
+//----------------------------------------------------------------------------------------------
+// Batches
+
+SubmitBatch::Group& SubmitBatch::group(ExecutorState& executor) {
+    for (Group& g : groups_)
+        if (g.executor.get() == &executor) return g;
+    groups_.push_back(Group{executor.shared_from_this(), {}, {}});
+    return groups_.back();
+}
+
+void SubmitBatch::flush() {
+    // Taken first: a chore run here (a shut-down executor) may submit again, into a new batch.
+    while (!groups_.empty()) {
+        std::vector<Group> groups;
+        groups.swap(groups_);
+        for (Group& g : groups) g.executor->take_batch(g);
+    }
+}
+
+BatchScope::BatchScope(SubmitBatch& batch) : owner_(t_batch == nullptr) {
+    if (owner_) t_batch = &batch;
+}
+
+BatchScope::~BatchScope() {
+    if (owner_) t_batch = nullptr;
 }
 
 //----------------------------------------------------------------------------------------------

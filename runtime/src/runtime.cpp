@@ -506,6 +506,7 @@ bool RuntimeImpl::begin_frame() {
         in_frame_ = false;
         --busy_;
     }
+    frame_batch_.flush();  // what a frame that never ended requested
     // Released from another thread, or during a frame that never ended: tear down here.
     enter_busy();
     if (!leave_busy()) return false;
@@ -593,28 +594,34 @@ bool RuntimeImpl::end_frame() {
     // When every instance was rendered there is nothing to look at.
     in_frame_ = false;
     forget_frame();
-    if (rendered_this_frame_ < instances_.size()) {
-        std::vector<std::unique_ptr<Instance>> gone;
-        const auto previous = static_cast<std::uint32_t>(frame_ - 1);
-        instances_.for_each([&](ImGuiID id, Instance& instance) {
-            if (instance.last_frame_ == static_cast<std::uint32_t>(frame_)) return;
-            // Its first frame away: the grace period counts from its last frame.
-            if (instance.last_frame_ == previous) instance.last_time_ = previous_frame_time_;
-            if (!keep_unrendered(instance)) gone.push_back(instances_.erase(id, instance));
-        });
-        for (auto& instance : gone) instance->unmount();
-    }
-    std::vector<std::pair<Instance*, Slot*>> work;
-    work.swap(after_frame_);
-    for (auto [instance, slot] : work) {
-        t_effect_instance = instance;
-        try {
-            slot->after_frame();
-        } catch (...) {
-            report(instance->name(), "effect", std::current_exception());
+    {
+        // The runs this frame requested, the runs its effects request and the stops of what
+        // unmounts are handed to the executors together, once the frame's work is done.
+        const BatchScope batching(frame_batch_);
+        if (rendered_this_frame_ < instances_.size()) {
+            std::vector<std::unique_ptr<Instance>> gone;
+            const auto previous = static_cast<std::uint32_t>(frame_ - 1);
+            instances_.for_each([&](ImGuiID id, Instance& instance) {
+                if (instance.last_frame_ == static_cast<std::uint32_t>(frame_)) return;
+                // Its first frame away: the grace period counts from its last frame.
+                if (instance.last_frame_ == previous) instance.last_time_ = previous_frame_time_;
+                if (!keep_unrendered(instance)) gone.push_back(instances_.erase(id, instance));
+            });
+            for (auto& instance : gone) instance->unmount();
         }
-        t_effect_instance = nullptr;
+        std::vector<std::pair<Instance*, Slot*>> work;
+        work.swap(after_frame_);
+        for (auto [instance, slot] : work) {
+            t_effect_instance = instance;
+            try {
+                slot->after_frame();
+            } catch (...) {
+                report(instance->name(), "effect", std::current_exception());
+            }
+            t_effect_instance = nullptr;
+        }
     }
+    frame_batch_.flush();
     if (!render_loops_.empty()) {
         std::vector<std::string> loops;
         loops.swap(render_loops_);
@@ -633,7 +640,16 @@ bool RuntimeImpl::end_frame() {
 
 void RuntimeImpl::unmount_all() {
     after_frame_.clear();
-    for (auto& instance : instances_.take_all()) instance->unmount();
+    {
+        const BatchScope batching(frame_batch_);
+        for (auto& instance : instances_.take_all()) instance->unmount();
+    }
+    frame_batch_.flush();  // with what an unfinished frame left in it
+}
+
+SubmitBatch* current_frame_batch() noexcept {
+    Instance* instance = t_current_instance;
+    return instance ? &instance->runtime().frame_batch() : nullptr;
 }
 
 void RuntimeImpl::shut_down_work() {

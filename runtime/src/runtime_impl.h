@@ -72,6 +72,7 @@ class RuntimeImpl {
         return static_cast<std::int32_t>(
             std::clamp<std::chrono::milliseconds::rep>(grace.count(), 0, kForever));
     }
+    SubmitBatch& frame_batch() { return frame_batch_; }
     void schedule_after_frame(Instance& instance, Slot& slot) {
         after_frame_.emplace_back(&instance, &slot);
     }
@@ -159,6 +160,8 @@ class RuntimeImpl {
     std::shared_ptr<Core> core_;
     std::shared_ptr<Executor> executor_;
     bool owns_executor_ = false;
+    // What components' bodies submit in a frame, queued at its end (see SubmitBatch).
+    SubmitBatch frame_batch_;
     std::shared_ptr<RuntimeService> queries_;  // use_query's cache
     ImGuiID hook_ids_[3] = {};
 

@@ -11,6 +11,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 namespace imhooks::detail {
@@ -42,6 +43,52 @@ class Work {
     bool dedicated_ = false;
     bool queued_ = false;
 };
+
+// Works and chores collected on the UI thread during a frame, handed to their executors together
+// at its end: each executor's under one lock, with one look for threads and one wake of its
+// service thread. A frame that starts (or restarts) thousands of runs then takes each lock once,
+// and never contends with the workers and the service thread run by run.
+//
+// submit() and post_chore() collect into the calling thread's current batch, if it has one: the
+// batch of an open BatchScope, else, inside a component's body, the frame batch of that
+// component's runtime (flushed at the frame's end). UI thread only.
+class SubmitBatch {
+  public:
+    SubmitBatch() = default;
+    ~SubmitBatch() { flush(); }
+    SubmitBatch(const SubmitBatch&) = delete;
+    SubmitBatch& operator=(const SubmitBatch&) = delete;
+
+    // Queues the works and posts the chores collected so far, executor by executor.
+    void flush();
+
+  private:
+    friend class ExecutorState;
+    struct Group {
+        std::shared_ptr<ExecutorState> executor;
+        std::vector<std::pair<std::shared_ptr<Work>, std::pair<int, bool>>> works;
+        std::vector<UniqueFunction> chores;
+    };
+    Group& group(ExecutorState& executor);
+    std::vector<Group> groups_;
+};
+
+// Makes `batch` the calling thread's current batch until the scope ends (unless the thread has
+// one already: then this scope joins it).
+class BatchScope {
+  public:
+    explicit BatchScope(SubmitBatch& batch);
+    ~BatchScope();
+    BatchScope(const BatchScope&) = delete;
+    BatchScope& operator=(const BatchScope&) = delete;
+
+  private:
+    bool owner_;
+};
+
+// The frame batch of the runtime whose component body runs on this thread, or null. Defined by the
+// runtime.
+SubmitBatch* current_frame_batch() noexcept;
 
 class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
   public:
@@ -86,6 +133,10 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     void service_main();
 
     void push_locked(std::shared_ptr<Work> work, int priority, bool dedicated);
+    void queue_locked(std::shared_ptr<Work> work, int priority, bool dedicated);
+    // A batch's share: its works queued and its chores posted under one lock.
+    friend class SubmitBatch;
+    void take_batch(SubmitBatch::Group& group);
     std::shared_ptr<Work> unlink_locked(Work& work);
     std::shared_ptr<Work> pop_locked(bool dedicated);
     bool can_take_locked() const;
@@ -118,6 +169,7 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     std::size_t idle_ = 0;      // workers waiting for work
     std::size_t wakeups_ = 0;   // idle workers notified that have not woken yet
     bool service_alive_ = false;
+    bool service_notified_ = false;  // notified since it last looked at its work
     bool closed_ = false;
     std::deque<UniqueFunction> chores_;
     int fail_starts_ = 0;
