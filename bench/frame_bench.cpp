@@ -192,9 +192,12 @@ void time_paced_frames(benchmark::State& state, Ui& ui, Ready&& ready) {
 void P8_imhooks(benchmark::State& state, bool running) {
     Context context;
     const int rows = p8_rows();
-    // Every job waits in sleep_for at once, each on a thread of its own: the executor may start
-    // as many (its default cap, 256, would keep the rest queued).
+    // Every job runs at once, each on a thread of its own, as the hand-written rows' std::async
+    // jobs do: P8 times the frame that shows 1,000 running jobs, not the executor. (With the
+    // default two slots, 1,000 jobs waking every 16 ms keep both slots busy with runs coming back
+    // from sleep_for, and the runs still queued behind them never start.)
     imhooks::ExecutorOptions pool;
+    pool.max_running = static_cast<std::size_t>(rows);
     pool.max_threads = static_cast<std::size_t>(rows) + 8;
     imhooks::RuntimeOptions options;
     options.executor = std::make_shared<imhooks::Executor>(pool);
