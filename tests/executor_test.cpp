@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -635,4 +636,36 @@ TEST_CASE("a frame that unmounts many components with runs in flight stops all o
     ui.frame(body);
     REQUIRE(ui.frame_until(body, [&] { return ui.runtime().stats().active_work == 0; }));
     CHECK(stopped == kRows);
+}
+
+TEST_CASE("a Task destroyed in a component's body stops its run before ~Task returns") {
+    auto executor = executor_with(1);
+    Headless ui({1024, 768}, runtime_on(executor));
+    Event entered;
+    std::atomic<bool> stop_seen{false};
+    TaskOptions options;
+    options.executor = executor;
+    options.intrusive_cancel = false;  // the job ends when its std::stop_token says so
+    options.shutdown_timeout = std::chrono::seconds(30);
+    auto task = std::make_unique<Task<int()>>(
+        [&](std::stop_token stop) {
+            entered.set();
+            std::mutex mutex;
+            std::condition_variable_any cv;
+            std::unique_lock lock(mutex);
+            cv.wait(lock, stop, [] { return false; });
+            stop_seen = true;
+            return 0;
+        },
+        options);
+    (*task)();
+    REQUIRE(ui.frame_until([] {}, [&] { return entered.is_set(); }));
+    bool stopped_when_destroyed = false;
+    ui.frame([&] {
+        component("owner", [&] {
+            task.reset();  // waits (bounded) for the run to honour the stop
+            stopped_when_destroyed = stop_seen.load();
+        });
+    });
+    CHECK(stopped_when_destroyed);
 }

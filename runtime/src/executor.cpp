@@ -552,12 +552,14 @@ void SubmitBatch::flush() {
     }
 }
 
-BatchScope::BatchScope(SubmitBatch& batch) : owner_(t_batch == nullptr) {
-    if (owner_) t_batch = &batch;
-}
+BatchScope::BatchScope(SubmitBatch& batch) : previous_(std::exchange(t_batch, &batch)) {}
 
 BatchScope::~BatchScope() {
-    if (owner_) t_batch = nullptr;
+    t_batch = previous_;
+}
+
+void flush_current_batch() {
+    if (SubmitBatch* batch = current_batch()) batch->flush();
 }
 
 //----------------------------------------------------------------------------------------------

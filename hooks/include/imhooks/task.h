@@ -378,6 +378,8 @@ class Task<R(Args...)> {
     void stop() {
         if (!core_) return;
         core_->hook->detach();
+        // Destroyed during a frame: the stop must reach the executor before we wait for it.
+        detail::flush_current_batch();
         if (!core_->sink->wait_idle(shutdown_timeout_))
             detail::report_task_left_running(core_->hook->name(), shutdown_timeout_);
         core_.reset();

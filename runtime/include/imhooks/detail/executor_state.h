@@ -73,8 +73,8 @@ class SubmitBatch {
     std::vector<Group> groups_;
 };
 
-// Makes `batch` the calling thread's current batch until the scope ends (unless the thread has
-// one already: then this scope joins it).
+// Makes `batch` the calling thread's current batch until the scope ends, then restores the one
+// before. The owner flushes `batch` after the scope, before it waits for the work in it.
 class BatchScope {
   public:
     explicit BatchScope(SubmitBatch& batch);
@@ -83,12 +83,16 @@ class BatchScope {
     BatchScope& operator=(const BatchScope&) = delete;
 
   private:
-    bool owner_;
+    SubmitBatch* previous_;
 };
 
 // The frame batch of the runtime whose component body runs on this thread, or null. Defined by the
 // runtime.
 SubmitBatch* current_frame_batch() noexcept;
+
+// Hands over what the calling thread's current batch holds. Call it before waiting for work that
+// may be in it (a run's stop, the release of its job): ~Task does.
+void flush_current_batch();
 
 class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
   public:
@@ -98,7 +102,8 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     // Queues `work` to run (or moves it to the front of its queue when it is queued already):
     // newest first among works of one priority, higher priorities first. `dedicated`: it runs
     // without taking a slot (a thread of its own, within max_threads). Returns false, queuing
-    // nothing, once the executor is shut down. Any thread; never runs user code.
+    // nothing, once the executor is shut down; a work collected in a batch (see SubmitBatch) is
+    // refused at the batch's flush instead, with start_failed. Any thread; never runs user code.
     bool submit(std::shared_ptr<Work> work, int priority, bool dedicated);
     // Takes `work` out of the queue. True when it was queued. Any thread.
     bool withdraw(Work& work);
