@@ -10,7 +10,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -252,4 +254,42 @@ TEST_CASE("an update queued before the Runtime is destroyed is discarded with it
         set(2);  // after: refused
     }
     CHECK(clock_alive.expired());
+}
+
+TEST_CASE("a Runtime destroyed in another runtime's component body stops its queries' runs first") {
+    RuntimeOptions inner_options;
+    inner_options.shutdown_timeout = 30s;  // a stop that never came would hold ~Runtime this long
+    Context inner(inner_options);
+    test::Event entered;
+    std::atomic<bool> stop_seen{false};
+    QueryOptions options;
+    options.intrusive_cancel = false;  // the job ends when its std::stop_token says so
+    auto inner_body = [&] {
+        component("reader", [&] {
+            use_query(
+                key("endless"),
+                [&](std::stop_token stop) {
+                    entered.set();
+                    std::mutex mutex;
+                    std::condition_variable_any cv;
+                    std::unique_lock lock(mutex);
+                    cv.wait(lock, stop, [] { return false; });
+                    stop_seen = true;
+                    return 0;
+                },
+                options);
+        });
+    };
+    inner.frame(inner_body);  // the query's run starts after this frame
+    REQUIRE(entered.wait());
+
+    Context outer;
+    bool stopped_when_destroyed = false;
+    outer.frame([&] {
+        component("closer", [&] {
+            inner.runtime.reset();  // a tool window's runtime closed from the main one
+            stopped_when_destroyed = stop_seen.load();
+        });
+    });
+    CHECK(stopped_when_destroyed);
 }

@@ -314,8 +314,14 @@ RuntimeImpl::~RuntimeImpl() {
     forget_frame();
     if (context_)
         for (ImGuiID id : hook_ids_) ImGui::RemoveContextHook(context_, id);
-    queries_->shutting_down();  // its entries stop what runs; readers unmount from them next
-    unmount_all();
+    {
+        // Destroyed inside another runtime's component body: the stops below go to this
+        // runtime's own batch, handed over before shut_down_work() waits for them.
+        const BatchScope batching(frame_batch_);
+        queries_->shutting_down();  // its entries stop what runs; readers unmount from them next
+        unmount_all();
+    }
+    frame_batch_.flush();
     core_->clear_waker();
     shut_down_work();
     // Updates still queued go with the queue, destroyed here outside its lock; later posts are
