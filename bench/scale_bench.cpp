@@ -43,14 +43,10 @@ int scale_rows() {
     return size(10'000, 60);
 }
 
-std::chrono::nanoseconds cpu_time(clockid_t clock) {
-    timespec ts{};
-    clock_gettime(clock, &ts);
-    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
-}
-
 std::chrono::nanoseconds process_cpu_time() {
-    return cpu_time(CLOCK_PROCESS_CPUTIME_ID);
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
 // Gives the memory the allocator holds free back to the system, so that every variant of P9-P11
@@ -112,12 +108,10 @@ LoopFigures run_loop(const char* title, Ui& ui, Done&& done, IdleWait&& idle_wai
     Clock::time_point next = start;
     for (;;) {
         const Clock::time_point before = Clock::now();
-        const std::chrono::nanoseconds cpu_before = cpu_time(CLOCK_THREAD_CPUTIME_ID);
+        const auto cpu_before = thread_cpu_time();
         frame(title, ui);
         const Clock::time_point after = Clock::now();
-        const double cpu_ms = std::chrono::duration<double, std::milli>(
-                                  cpu_time(CLOCK_THREAD_CPUTIME_ID) - cpu_before)
-                                  .count();
+        const double cpu_ms = micros(thread_cpu_time() - cpu_before) / 1000.0;
         const double ms = std::chrono::duration<double, std::milli>(after - before).count();
         if (++figures.frames == 1) figures.first_frame_ms = ms;
         if (ms > figures.worst_frame_ms) {
@@ -398,6 +392,14 @@ void Scale_per_row(benchmark::State& state, Work work, bool async) {
     }
 }
 
+// One frame of `ui`, timed by the UI thread's CPU, in microseconds.
+template <class Ui>
+double frame_cpu_us(const char* title, Ui& ui) {
+    const auto before = thread_cpu_time();
+    frame(title, ui);
+    return micros(thread_cpu_time() - before);
+}
+
 // P9's worst frame is the frame that mounts all N rows and requests their runs: its UI-thread CPU
 // alone, repeated on a fresh runtime (imhooks) or a fresh set of rows (the pool) each time.
 void P9_mount_imhooks(benchmark::State& state) {
@@ -413,9 +415,7 @@ void P9_mount_imhooks(benchmark::State& state) {
                     row_text(i, r);
                 });
         };
-        const auto before = thread_cpu_time();
-        frame("mount", ui);
-        us.push_back(micros(thread_cpu_time() - before));
+        us.push_back(frame_cpu_us("mount", ui));
     }
     state.counters["mount_frame_us"] = percentile(us, 50);
 }
@@ -432,9 +432,7 @@ void P9_mount_pool(benchmark::State& state) {
             for (int i = 0; i < rows; ++i) pool.submit(hand.task(i, [] {}));
             hand.render();
         };
-        const auto before = thread_cpu_time();
-        frame("mount", ui);
-        us.push_back(micros(thread_cpu_time() - before));
+        us.push_back(frame_cpu_us("mount", ui));
     }
     state.counters["mount_frame_us"] = percentile(us, 50);
 }
@@ -531,9 +529,7 @@ void P11_change_imhooks(benchmark::State& state) {
     for (auto _ : state) {
         frame_until(runtime, "change", ui, [&] { return finished == rows; });
         ++generation;
-        const auto before = thread_cpu_time();
-        frame("change", ui);
-        us.push_back(micros(thread_cpu_time() - before));
+        us.push_back(frame_cpu_us("change", ui));
     }
     state.counters["change_frame_us"] = percentile(us, 50);
 }
@@ -560,9 +556,7 @@ void P11_change_pool(benchmark::State& state) {
             std::this_thread::sleep_for(1ms);
         }
         ++generation;
-        const auto before = thread_cpu_time();
-        frame("change", ui);
-        us.push_back(micros(thread_cpu_time() - before));
+        us.push_back(frame_cpu_us("change", ui));
     }
     state.counters["change_frame_us"] = percentile(us, 50);
 }

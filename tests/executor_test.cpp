@@ -14,7 +14,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -650,10 +649,7 @@ TEST_CASE("a Task destroyed in a component's body stops its run before ~Task ret
     auto task = std::make_unique<Task<int()>>(
         [&](std::stop_token stop) {
             entered.set();
-            std::mutex mutex;
-            std::condition_variable_any cv;
-            std::unique_lock lock(mutex);
-            cv.wait(lock, stop, [] { return false; });
+            test::wait_until_stopped(stop);
             stop_seen = true;
             return 0;
         },

@@ -10,9 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -270,10 +268,7 @@ TEST_CASE("a Runtime destroyed in another runtime's component body stops its que
                 key("endless"),
                 [&](std::stop_token stop) {
                     entered.set();
-                    std::mutex mutex;
-                    std::condition_variable_any cv;
-                    std::unique_lock lock(mutex);
-                    cv.wait(lock, stop, [] { return false; });
+                    test::wait_until_stopped(stop);
                     stop_seen = true;
                     return 0;
                 },

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 
 namespace imhooks::test {
@@ -46,6 +47,14 @@ bool eventually(Done&& done) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     return true;
+}
+
+// Blocks until a stop is requested on `stop`: a cooperative job that runs until it is stopped.
+inline void wait_until_stopped(std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any cv;
+    std::unique_lock lock(mutex);
+    cv.wait(lock, stop, [] { return false; });
 }
 
 // Threads of this process, from /proc/self/task.
