@@ -493,6 +493,26 @@ TEST_CASE("a timeline keeps the last 16 transitions and counts the ones it dropp
     CHECK(timeline.recorded() == 40);
 }
 
+TEST_CASE("a timeline keeps every transition in order as it grows past its first entries") {
+    detail::JobTimeline timeline;
+    const auto t0 = std::chrono::steady_clock::time_point{};
+    const ResultState states[] = {ResultState::Initial,  ResultState::Starting,
+                                  ResultState::Running,  ResultState::Finished,
+                                  ResultState::Starting, ResultState::Running};
+    for (std::size_t frame = 1; frame <= 6; ++frame)
+        timeline.record(states[frame - 1], frame, t0 + std::chrono::milliseconds(frame));
+    // The sixth is replaced within its frame, the fifth stays.
+    timeline.record(ResultState::Error, 6, t0 + std::chrono::milliseconds(6));
+    const auto entries = timeline.entries();
+    REQUIRE(entries.size() == 6);
+    for (std::size_t i = 0; i < 5; ++i) {
+        CHECK(entries[i].frame == i + 1);
+        CHECK(entries[i].state == states[i]);
+    }
+    CHECK(entries[5].state == ResultState::Error);
+    CHECK(timeline.recorded() == 6);
+}
+
 TEST_CASE("a second snapshot in one frame replaces the first: that frame showed only the second") {
     detail::JobTimeline timeline;
     const auto t = [](int ms) {

@@ -146,7 +146,6 @@ void ThreadHookBase::describe_history(JobDescription& out) const {
 
 bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job,
                                  std::optional<RunPolicy> policy, bool show_starting) {
-    auto signal = std::make_shared<RunSignal>();
     std::shared_ptr<RunSignal> previous;
     std::shared_ptr<const ErasedJob> old_job;
     Released released;
@@ -161,7 +160,7 @@ bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job,
         if (!job_) return false;
         const bool active = pending_locked() || running_ != 0;
         ++generation_;
-        previous = std::exchange(signal_, std::move(signal));
+        previous = std::exchange(signal_, nullptr);  // the new run's is made when it is taken
         if (!active) {
             previous.reset();  // the previous run is over: nothing to stop
             sink_->work_began();
@@ -213,7 +212,10 @@ void ThreadHookBase::execute() noexcept {
     if (!pending_locked() || running_ != 0) return;
     const std::uint64_t generation = generation_;
     taken_ = generation;
-    std::shared_ptr<RunSignal> signal = signal_;
+    // Made here, on the executor's thread, rather than when the run was requested: a frame that
+    // requests thousands of runs allocates none of them.
+    std::shared_ptr<RunSignal> signal = std::make_shared<RunSignal>();
+    signal_ = signal;
     std::shared_ptr<const ErasedJob> job = job_;
     const bool intrusive = policy_.intrusive;
     running_ = generation;
@@ -303,7 +305,7 @@ void ThreadHookBase::cancel() {
     {
         std::lock_guard lock(mutex_);
         const bool in_flight = pending_locked() || (running_ != 0 && running_ == generation_);
-        if (detached_ || !in_flight || signal_->stop_requested()) return;
+        if (detached_ || !in_flight || (signal_ && signal_->stop_requested())) return;
         cancel_requested_.store(true, std::memory_order_release);
         cancelled_ = generation_;
         signal = signal_;

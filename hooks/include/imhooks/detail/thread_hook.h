@@ -163,7 +163,9 @@ class ThreadHookBase : public ThreadControl,
     std::uint64_t cancelled_ = 0;   // the latest run cancel() was called for
     bool detached_ = false;
     RunPolicy policy_;
-    std::shared_ptr<RunSignal> signal_;  // the latest requested run's
+    // The signal of the run taken last, made when an executor takes it; null while the latest
+    // requested run has not been taken (stopping it then is a matter of generations).
+    std::shared_ptr<RunSignal> signal_;
     std::shared_ptr<const ErasedJob> job_;
     std::atomic<bool> cancel_requested_{false};
     JobTimeline timeline_;  // the states snapshots showed, guarded by mutex_

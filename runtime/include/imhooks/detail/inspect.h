@@ -42,19 +42,22 @@ struct JobTransition {
 
 // The last states a job's UI was shown: a ring of fixed size (16 bytes an entry), written when a
 // snapshot is built whose state differs from the one before (a few times per run, never per
-// frame). Guarded by the job's lock.
+// frame). Guarded by the job's lock. The first few entries are kept inline and the ring is made
+// only when a job goes beyond them: a component with a job costs its runtime the inline part
+// alone until its job has run a few times, which is what a frame mounting thousands of them pays.
 class JobTimeline {
   public:
     static constexpr std::size_t kCapacity = 16;
+    static constexpr std::size_t kInline = 4;  // Initial, Starting, Running, Finished
 
     void record(ResultState state, std::size_t frame, std::chrono::steady_clock::time_point time) {
         const auto frame_bits = static_cast<std::uint32_t>(frame);
         if (kept_ > 0) {
-            JobTransition& last = ring_[(recorded_ - 1) % kCapacity];
+            JobTransition& last = at(recorded_ - 1);
             if (frame != 0 && last.frame == frame_bits && last.time == time) {
                 // A second snapshot in one frame (built at its start, then Starting when deps
                 // change): that frame's UI shows only this one.
-                if (kept_ > 1 && ring_[(recorded_ - 2) % kCapacity].state == state) {
+                if (kept_ > 1 && at(recorded_ - 2).state == state) {
                     --kept_;
                     --recorded_;
                 } else {
@@ -64,7 +67,12 @@ class JobTimeline {
             }
             if (last.state == state) return;
         }
-        ring_[recorded_ % kCapacity] = {time, frame_bits, state};
+        if (!ring_ && recorded_ == kInline) {
+            auto ring = std::make_unique<std::array<JobTransition, kCapacity>>();
+            for (std::size_t i = 0; i < kInline; ++i) (*ring)[i] = inline_[i];
+            ring_ = std::move(ring);
+        }
+        at(recorded_) = {time, frame_bits, state};
         ++recorded_;
         if (kept_ < kCapacity) ++kept_;
     }
@@ -72,17 +80,25 @@ class JobTimeline {
     std::vector<JobTransition> entries() const {
         std::vector<JobTransition> out;
         out.reserve(kept_);
-        for (std::uint64_t i = recorded_ - kept_; i < recorded_; ++i)
-            out.push_back(ring_[i % kCapacity]);
+        for (std::uint64_t i = recorded_ - kept_; i < recorded_; ++i) out.push_back(at(i));
         return out;
     }
     // Transitions recorded since the job was created (those before the last kCapacity are gone).
     std::uint64_t recorded() const { return recorded_; }
 
   private:
-    std::array<JobTransition, kCapacity> ring_{};
+    // Entry `i` of all recorded: inline until the ring exists (then i < kInline).
+    JobTransition& at(std::uint64_t i) {
+        return ring_ ? (*ring_)[i % kCapacity] : inline_[static_cast<std::size_t>(i)];
+    }
+    const JobTransition& at(std::uint64_t i) const {
+        return ring_ ? (*ring_)[i % kCapacity] : inline_[static_cast<std::size_t>(i)];
+    }
+
+    std::array<JobTransition, kInline> inline_{};
+    std::unique_ptr<std::array<JobTransition, kCapacity>> ring_;
     std::uint64_t recorded_ = 0;
-    std::uint32_t kept_ = 0;  // entries of ring_ in use, the newest `kept_` recorded
+    std::uint32_t kept_ = 0;  // entries in use, the newest `kept_` recorded
 };
 
 // A job as the inspector shows it.
