@@ -4,7 +4,8 @@
 #   make test   install missing packages, build and run the tests: normal build, then
 #               ThreadSanitizer (build-tsan) and AddressSanitizer + UBSan (build-asan) builds,
 #               then the fuzzer (build-fuzz): its corpus once, then a bounded run, then the
-#               compatibility stage (build-compat): the headless suite against Dear ImGui 1.90.1,
+#               compatibility stage (build-compat): the headless tests that go through Dear
+#               ImGui's API (IMHOOKS_TESTS_IMGUI_ONLY) against Dear ImGui 1.90.1,
 #               1.92.2b and the docking branch, and the add_subdirectory / FetchContent /
 #               find_package consumers with their own ImGui (scripts/test-compat.sh)
 # Also: make test-normal | test-tsan | test-asan | fuzz | fuzz-regress | test-compat | bench | clean

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The compatibility stage of `make test`: imhooks' core and its headless test suite built and run
-# against other Dear ImGui versions than Debian 12's 1.86, each as an installed ImGui CMake package
+# The compatibility stage of `make test`: imhooks' core and the tests of its headless suite whose
+# behaviour goes through Dear ImGui's API (tests/CMakeLists.txt, IMHOOKS_TESTS_IMGUI_ONLY) built
+# and run against other Dear ImGui versions than Debian 12's 1.86, each as an installed ImGui CMake
+# package
 # (find_package(imgui CONFIG) -> imgui::imgui, tests/compat/imgui/):
 #   1.90.1            Debian's source package imgui 1.90.1+ds-1   (scripts/fetch-imgui.sh)
 #   1.92.2b           Debian's source package imgui 1.92.2b+ds-1  (scripts/fetch-imgui.sh), and
@@ -75,7 +77,7 @@ run_config() {
         if cmake -S . -B "$dir/build" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG" \
                -DCMAKE_PREFIX_PATH="$dir/imgui-prefix" \
                -DIMHOOKS_BUILD_DEMO=OFF -DIMHOOKS_BUILD_RUNNER=OFF -DIMHOOKS_BUILD_BENCH=OFF \
-               -DIMHOOKS_BUILD_TESTS=ON "$@" >>"$log" 2>&1; then
+               -DIMHOOKS_BUILD_TESTS=ON -DIMHOOKS_TESTS_IMGUI_ONLY=ON "$@" >>"$log" 2>&1; then
             configure=ok
             if cmake --build "$dir/build" -j"$jobs" >>"$log" 2>&1; then
                 build=ok
