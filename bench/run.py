@@ -412,7 +412,9 @@ def build_rows(r, p6, idle_seconds):
         f"{r.maximum('P9_cpu/imhooks', 'rss_growth_mib'):.1f} MiB, pool "
         f"{r.maximum('P9_cpu/pool', 'rss_growth_mib'):.1f} MiB; UI-thread CPU in the worst "
         f"frame: imhooks {fmt_ms(ms('P9_cpu/imhooks', 'worst_frame_cpu_ms'))}, pool "
-        f"{fmt_ms(ms('P9_cpu/pool', 'worst_frame_cpu_ms'))}; the mounting frame alone, UI-thread "
+        f"{fmt_ms(ms('P9_cpu/pool', 'worst_frame_cpu_ms'))}, its page faults (first touches of "
+        f"fresh memory): imhooks {ms('P9_cpu/imhooks', 'worst_frame_faults'):,.0f}, pool "
+        f"{ms('P9_cpu/pool', 'worst_frame_faults'):,.0f}; the mounting frame alone, UI-thread "
         f"CPU on reused memory (P9_mount): imhooks "
         f"{fmt_ms(ms('P9_mount/imhooks', 'mount_frame_us') / 1000)}, pool "
         f"{fmt_ms(ms('P9_mount/pool', 'mount_frame_us') / 1000)}")
