@@ -14,8 +14,11 @@
 
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <mutex>
+#include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace imhooks;
@@ -75,6 +78,42 @@ struct Rows {
         int n = 0;
         for (const auto& result : shown) n += result.state() == state;
         return n;
+    }
+};
+
+// Two endless jobs passing one slot back and forth. Each waits for its turn inside blocking(), so
+// without a slot; the holder gives the turn to the other and goes back into blocking() only once
+// the other is back from its blocking call, waiting for the slot. Every hand-over therefore finds
+// a run coming back that wants the slot.
+struct Relay {
+    std::shared_ptr<detail::ExecutorState> executor;
+    std::mutex mutex;
+    std::condition_variable_any turn_changed;
+    int turn = 0;  // the job whose blocking call returns
+    std::atomic<int> hand_overs{0};
+
+    explicit Relay(const Executor& on) : executor(on.state()) {}
+
+    auto job(int me) {
+        return [this, me](std::stop_token stop) {
+            for (;;) {
+                blocking([&] {
+                    std::unique_lock lock(mutex);
+                    turn_changed.wait(lock, stop, [&] { return turn == me; });
+                });
+                if (stop.stop_requested()) return 0;
+                {
+                    std::lock_guard lock(mutex);
+                    turn = 1 - me;
+                }
+                turn_changed.notify_all();
+                if (!eventually([&] {
+                        return stop.stop_requested() || executor->resuming_for_testing() >= 1;
+                    }))
+                    return -1;  // the other job never came back: shows as a wrong value
+                ++hand_overs;
+            }
+        };
     }
 };
 
@@ -167,6 +206,107 @@ TEST_CASE("blocking(fn) gives the slot to a queued job and takes it back when fn
     release.set();
     REQUIRE(ui.frame_until(body, [&] { return caller.state() == ResultState::Finished; }));
     CHECK(*caller.value() == 7);
+}
+
+TEST_CASE("a queued job starts while runs coming back from blocking calls want every slot") {
+    auto executor = executor_with(1);
+    Headless ui({1024, 768}, runtime_on(executor));
+    Relay relay(*executor);
+    Event late_ran;
+    Result<int> first, second, late;
+    bool queued = false;  // the late job is mounted once the relay runs
+    auto body = [&] {
+        component("first", [&] { first = use_thread(relay.job(0)); });
+        component("second", [&] { second = use_thread(relay.job(1)); });
+        if (queued)
+            component("late", [&] {
+                late = use_thread([&] {
+                    late_ran.set();
+                    return 1;
+                });
+            });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return relay.hand_overs >= 4; }));
+    queued = true;
+    // Each time the slot frees, a relay job coming back wants it too; the late job gets it within
+    // a hand-over or two rather than waiting for as long as the relay runs.
+    REQUIRE(ui.frame_until(body, [&] { return late_ran.is_set(); }));
+    REQUIRE(ui.frame_until(body, [&] { return late.state() == ResultState::Finished; }));
+    // And the relay goes on once the late job has given the slot back.
+    const int before = relay.hand_overs;
+    REQUIRE(ui.frame_until(body, [&] { return relay.hand_overs >= before + 4; }));
+    CHECK(first.state() == ResultState::Running);
+    CHECK(second.state() == ResultState::Running);
+    first.cancel();
+    second.cancel();
+    REQUIRE(ui.frame_until(body, [&] {
+        return first.state() == ResultState::Cancelled && second.state() == ResultState::Cancelled;
+    }));
+}
+
+TEST_CASE(
+    "runs coming back from blocking calls keep the slot when no thread is left for the queue") {
+    // The relay's two jobs take both threads: the late job has none to start on. The slot must not
+    // wait for it, or the relay (and with it every thread) would stop.
+    auto executor = executor_with(1, 2);
+    Headless ui({1024, 768}, runtime_on(executor));
+    Relay relay(*executor);
+    std::atomic<bool> late_ran{false};
+    Result<int> first, second, late;
+    bool queued = false;
+    auto body = [&] {
+        component("first", [&] { first = use_thread(relay.job(0)); });
+        component("second", [&] { second = use_thread(relay.job(1)); });
+        if (queued)
+            component("late", [&] {
+                late = use_thread([&] {
+                    late_ran = true;
+                    return 1;
+                });
+            });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return relay.hand_overs >= 4; }));
+    queued = true;
+    REQUIRE(ui.frame_until(body, [&] { return executor->stats().queued == 1; }));
+    const int before = relay.hand_overs;
+    REQUIRE(ui.frame_until(body, [&] { return relay.hand_overs >= before + 8; }));
+    CHECK(late.state() == ResultState::Starting);
+    CHECK(!late_ran);
+    late.cancel();  // first: a relay job cancelled first would free a thread for it
+    first.cancel();
+    second.cancel();
+    REQUIRE(ui.frame_until(body, [&] {
+        return late.state() == ResultState::Cancelled && first.state() == ResultState::Cancelled &&
+               second.state() == ResultState::Cancelled;
+    }));
+    CHECK(!late_ran);
+}
+
+TEST_CASE("endless jobs that keep coming back from sleep_for all start, however few the slots") {
+    // A list of pollers: each loops forever, working a little with its slot, then sleeping a
+    // little less than that, so whenever a slot frees, others are back from their sleep and want
+    // it. The pollers still queued must start all the same.
+    auto executor = executor_with(2);
+    Headless ui({1024, 768}, runtime_on(executor));
+    constexpr int kPollers = 8;
+    std::atomic<int> polls{0};
+    auto make = [&](int) {
+        return [&] {
+            for (;;) {
+                std::this_thread::sleep_for(2ms);  // work, holding the slot
+                ++polls;
+                report_progress(0.5f);
+                sleep_for(1ms);
+            }
+            return 0;
+        };
+    };
+    Rows rows(kPollers, make);
+    REQUIRE(ui.frame_until(rows.body(), [&] { return rows.in(ResultState::Running) == kPollers; }));
+    CHECK(executor->stats().queued == 0);
+    for (auto& result : rows.shown) result.cancel();
+    REQUIRE(
+        ui.frame_until(rows.body(), [&] { return rows.in(ResultState::Cancelled) == kPollers; }));
 }
 
 TEST_CASE("blocking(fn) outside a job just calls fn") {

@@ -2,13 +2,21 @@
 // slot is free, and a service thread that starts workers and runs housekeeping chores.
 //
 // Accounting, all under mutex_:
-//   running_   runs holding one of the max_running slots
-//   waiting_   runs executing without a slot (inside a blocking scope, or dedicated)
-//   resumers_  runs leaving a blocking scope, waiting for a slot; they go before queued works
-//   workers_   worker threads alive, counting those the service thread is asked to start
-// A queued slot work can start when running_ + resumers_ < max_running; a dedicated one whenever
-// a thread is free. balance_locked() makes sure every work that can start has a thread: an idle
-// worker it wakes, or a new one it asks the service thread for, up to max_threads.
+//   running_        runs holding one of the max_running slots
+//   waiting_        runs executing without a slot (inside a blocking scope, or dedicated)
+//   resumers_       runs leaving a blocking scope, waiting for a slot
+//   owed_queue_     free slots promised to queued slot works, each with a thread on its way
+//   owed_resumers_  free slots promised to resumers, notified and not yet awake
+//   workers_        worker threads alive, counting those the service thread is asked to start
+// balance_locked() promises every free slot as soon as someone can take it. When resumers and
+// queued works both want one, they take turns: runs that keep coming back from sleep_for() can
+// delay a queued run by one hand-over, never indefinitely. A slot is promised to the queue only
+// when a thread will take the work (this worker, an idle or starting one, or room for a new one,
+// after the dedicated works' share); otherwise resumers keep it, since a promise no thread keeps
+// would leave them waiting for ever. A queued slot work starts only on a promised slot; a
+// dedicated one whenever a thread is free. balance_locked() then makes sure every work that can
+// start has a thread: an idle worker it wakes, or a new one it asks the service thread for, up
+// to max_threads.
 #include <imhooks/detail/diagnostics.h>
 #include <imhooks/detail/executor_state.h>
 #include <imhooks/executor.h>
@@ -129,8 +137,7 @@ std::shared_ptr<Work> ExecutorState::pop_locked(bool dedicated) {
 }
 
 bool ExecutorState::can_take_locked() const {
-    return queued_dedicated_ > 0 ||
-           (queued_slot_ > 0 && running_ + resumers_ < options_.max_running);
+    return queued_dedicated_ > 0 || (queued_slot_ > 0 && owed_queue_ > 0);
 }
 
 std::vector<std::shared_ptr<Work>> ExecutorState::take_all_queued_locked() {
@@ -138,20 +145,42 @@ std::vector<std::shared_ptr<Work>> ExecutorState::take_all_queued_locked() {
     all.reserve(queued_slot_ + queued_dedicated_);
     while (!slot_queues_.empty()) all.push_back(pop_locked(false));
     while (!dedicated_queues_.empty()) all.push_back(pop_locked(true));
+    owed_queue_ = 0;
     return all;
 }
 
 //----------------------------------------------------------------------------------------------
 // Threads
 
-bool ExecutorState::balance_locked() {
+bool ExecutorState::balance_locked(std::size_t self, bool add_threads) {
     if (closed_) return false;
-    const std::size_t max_running = options_.max_running;
-    const std::size_t free_slots =
-        max_running > running_ + resumers_ ? max_running - running_ - resumers_ : 0;
-    const std::size_t demand = std::min(queued_slot_, free_slots) + queued_dedicated_;
-    // Threads already on their way to the queue: idle workers woken for it, threads starting.
-    const std::size_t coming = wakeups_ + starting_ + arriving_;
+    const std::size_t room =
+        add_threads && options_.max_threads > workers_ ? options_.max_threads - workers_ : 0;
+    // Threads that can take queued works; the dedicated ones need one each, the rest can take a
+    // promised slot.
+    const std::size_t threads = self + starting_ + arriving_ + idle_ + room;
+    const std::size_t backed = threads > queued_dedicated_ ? threads - queued_dedicated_ : 0;
+    // A promise the queue can no longer keep (its work withdrawn, its thread gone to a dedicated
+    // work or never started) frees the slot again.
+    owed_queue_ = std::min({owed_queue_, queued_slot_, backed});
+    for (std::size_t promised = running_ + owed_queue_ + owed_resumers_;
+         promised < options_.max_running; ++promised) {
+        const bool resumer_wants = resumers_ > owed_resumers_;
+        const bool queue_wants = queued_slot_ > owed_queue_ && backed > owed_queue_;
+        if (!resumer_wants && !queue_wants) break;
+        const bool to_queue = queue_wants && (!resumer_wants || queue_turn_);
+        if (resumer_wants && queue_wants) queue_turn_ = !to_queue;
+        if (to_queue) {
+            ++owed_queue_;
+        } else {
+            ++owed_resumers_;
+            resume_cv_.notify_one();
+        }
+    }
+    const std::size_t demand = owed_queue_ + queued_dedicated_;
+    // Threads already on their way to the queue: this one, idle workers woken for it, threads
+    // starting.
+    const std::size_t coming = self + wakeups_ + starting_ + arriving_;
     if (demand <= coming) return false;
     std::size_t need = demand - coming;
     const std::size_t unclaimed = idle_ > wakeups_ ? idle_ - wakeups_ : 0;
@@ -159,7 +188,6 @@ bool ExecutorState::balance_locked() {
     for (std::size_t i = 0; i < wake; ++i) work_cv_.notify_one();
     wakeups_ += wake;
     need -= wake;
-    const std::size_t room = options_.max_threads > workers_ ? options_.max_threads - workers_ : 0;
     const std::size_t add = std::min(need, room);
     if (add == 0) return false;
     starting_ += add;
@@ -203,6 +231,7 @@ void ExecutorState::start_service() {
             starting_ = 0;
             // No thread can take the queued works unless a worker is still alive.
             if (workers_ == 0) failed = take_all_queued_locked();
+            balance_locked(0, false);  // slots promised on threads that will not come go back
             chores.swap(chores_);
             error = start_error(cause, workers_, options_.max_threads);
         }
@@ -258,6 +287,8 @@ void ExecutorState::service_main() {
                 for (auto& work : failed) work->start_failed(error);
                 failed.clear();
                 lock.lock();
+            } else {
+                balance_locked(0, false);  // slots promised on this thread go back
             }
             continue;
         }
@@ -317,21 +348,32 @@ void ExecutorState::worker_main() {
     };
     Clock::time_point deadline = idle_deadline();
     for (;;) {
+        // Also hands out the slot this worker's last run freed: this worker may take it for the
+        // queue, or a resumer gets it.
+        if (!closed_ && balance_locked(1)) {
+            lock.unlock();
+            start_service();
+            lock.lock();
+        }
         if (!closed_ && can_take_locked()) {
             bool dedicated = queued_dedicated_ > 0;
-            if (dedicated && queued_slot_ > 0 && running_ + resumers_ < options_.max_running)
+            if (dedicated && queued_slot_ > 0 && owed_queue_ > 0)
                 dedicated = dedicated_queues_.front().priority >= slot_queues_.front().priority;
             std::shared_ptr<Work> work = pop_locked(dedicated);
+            if (!dedicated) --owed_queue_;
             ++(dedicated ? waiting_ : running_);
             ++runs_started_;
             t_holds_slot = !dedicated;
+            // This thread is taken now: a slot promised to the queue on its account may have to
+            // go to another thread, or back.
+            const bool start = balance_locked();
             lock.unlock();
+            if (start) start_service();
             work->execute();
             work.reset();  // may be the last reference: destroyed outside the lock
             lock.lock();
             --(dedicated ? waiting_ : running_);
             t_holds_slot = false;
-            if (!dedicated && resumers_ > 0) resume_cv_.notify_one();
             deadline = idle_deadline();
             continue;
         }
@@ -359,7 +401,6 @@ void ExecutorState::leave_slot() {
         std::lock_guard lock(mutex_);
         --running_;
         ++waiting_;
-        if (resumers_ > 0) resume_cv_.notify_one();
         start = balance_locked();
     }
     if (start) start_service();
@@ -368,13 +409,19 @@ void ExecutorState::leave_slot() {
 void ExecutorState::enter_slot() {
     std::unique_lock lock(mutex_);
     --waiting_;
-    if (closed_ || running_ + resumers_ < options_.max_running) {
+    if (closed_) {
         ++running_;
         return;
     }
     ++resumers_;
-    resume_cv_.wait(lock, [&] { return closed_ || running_ < options_.max_running; });
+    if (balance_locked()) {  // a free slot is promised to us at once, unless the queue's turn
+        lock.unlock();
+        start_service();
+        lock.lock();
+    }
+    resume_cv_.wait(lock, [&] { return closed_ || owed_resumers_ > 0; });
     --resumers_;
+    if (owed_resumers_ > 0) --owed_resumers_;
     ++running_;
 }
 
@@ -450,11 +497,14 @@ void ExecutorState::take_batch(SubmitBatch::Group& group) {
 
 bool ExecutorState::withdraw(Work& work) {
     std::shared_ptr<Work> kept;
+    bool start;
     {
         std::lock_guard lock(mutex_);
         if (!work.queued_) return false;
         kept = unlink_locked(work);
+        start = balance_locked();  // a slot promised to the queue may have nobody left to take it
     }
+    if (start) start_service();
     return true;  // `kept` is released outside the lock
 }
 
@@ -531,6 +581,11 @@ ExecutorStats ExecutorState::stats() const {
 void ExecutorState::fail_thread_starts_for_testing(int count) {
     std::lock_guard lock(mutex_);
     fail_starts_ = count;
+}
+
+std::size_t ExecutorState::resuming_for_testing() const {
+    std::lock_guard lock(mutex_);
+    return resumers_;
 }
 
 //----------------------------------------------------------------------------------------------

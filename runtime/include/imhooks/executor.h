@@ -5,7 +5,9 @@
 //     that wait in a queue, newest first (their Result shows Starting); a run whose hook was
 //     superseded, cancelled or unmounted while queued leaves the queue without running.
 //   - A run that waits — in imhooks::sleep_for(), or inside blocking(fn) around a blocking call —
-//     gives its slot to another run meanwhile, up to `max_threads` threads in all.
+//     gives its slot to another run meanwhile, up to `max_threads` threads in all. Coming back,
+//     it waits for a free slot; runs coming back and queued runs take turns for the slots that
+//     free up, so neither can hold the other off.
 //   - Threads are reused. The UI thread never creates or joins one: a service thread starts them
 //     and runs the executor's housekeeping (stop requests, destruction of finished jobs). The UI
 //     thread only starts that service thread when the executor has no thread at all (once after
@@ -102,7 +104,8 @@ class BlockingScope {
 // Runs fn() — a call that blocks without the library seeing it (a network read, a lock, a child
 // process) — inside a job, giving the run's executor slot to other runs meanwhile, and returns
 // what fn returns. When fn returns (or throws) the run takes a slot again, waiting for one if
-// every slot is taken. Outside a job, or on a dedicated thread, it just calls fn(). Job threads.
+// every slot is taken (in turn with queued runs, see Executor). Outside a job, or on a dedicated
+// thread, it just calls fn(). Job threads.
 template <class F>
 decltype(auto) blocking(F&& fn) {
     detail::BlockingScope scope;

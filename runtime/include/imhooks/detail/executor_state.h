@@ -126,6 +126,8 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     // Test seam: the next `count` thread starts fail with EAGAIN, as when the process is out of
     // threads. Any thread.
     void fail_thread_starts_for_testing(int count);
+    // Test seam: runs back from sleep_for() or blocking() that wait for a slot now. Any thread.
+    std::size_t resuming_for_testing() const;
 
   private:
     struct Queue {  // one priority level, newest at head
@@ -145,9 +147,12 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     std::shared_ptr<Work> unlink_locked(Work& work);
     std::shared_ptr<Work> pop_locked(bool dedicated);
     bool can_take_locked() const;
-    // Wakes idle workers and asks for new threads so that every queued work that could start now
-    // has a thread. Returns true when the service thread must be started by the caller.
-    bool balance_locked();
+    // Hands the free slots out, to runs coming back and to queued works in turn, then wakes idle
+    // workers and asks for new threads so that every queued work that can start now has a thread.
+    // `self`: the calling worker is free to take a work (it counts as a thread for the queue).
+    // `add_threads`: false after a thread failed to start, so that no slot waits for a new one.
+    // Returns true when the service thread must be started by the caller.
+    bool balance_locked(std::size_t self = 0, bool add_threads = true);
     bool wake_service_locked();
     void start_service();
     std::vector<std::shared_ptr<Work>> take_all_queued_locked();
@@ -168,6 +173,11 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     std::size_t running_ = 0;   // runs holding a slot
     std::size_t waiting_ = 0;   // runs executing without a slot (blocking scope, dedicated)
     std::size_t resumers_ = 0;  // runs waiting to take a slot back
+    // Free slots promised: to queued slot works (a thread is on its way for each), and to
+    // resumers (notified, not yet awake). Nobody else takes them.
+    std::size_t owed_queue_ = 0;
+    std::size_t owed_resumers_ = 0;
+    bool queue_turn_ = false;   // whether the next slot both want goes to the queue
     std::size_t workers_ = 0;   // worker threads alive or being started
     std::size_t starting_ = 0;  // worker threads asked of the service thread, not yet started
     std::size_t arriving_ = 0;  // worker threads started, not yet in their loop
