@@ -18,8 +18,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto kForever = std::chrono::milliseconds::max();
-
 RuntimeOptions with_clock(std::shared_ptr<Clock> clock) {
     RuntimeOptions options;
     options.clock = std::move(clock);
@@ -31,7 +29,7 @@ RuntimeOptions with_clock(std::shared_ptr<Clock> clock) {
 TEST_CASE("saturating_add clamps at the ends of the time point's range") {
     using Steady = std::chrono::steady_clock;
     const Steady::time_point now = Steady::now();
-    CHECK(detail::saturating_add(now, kForever) == Steady::time_point::max());
+    CHECK(detail::saturating_add(now, test::kForever) == Steady::time_point::max());
     CHECK(detail::saturating_add(now, std::chrono::milliseconds::min()) ==
           Steady::time_point::min());
     CHECK(detail::saturating_add(Steady::time_point::max(), 1ns) == Steady::time_point::max());
@@ -52,7 +50,7 @@ TEST_CASE("a ManualClock moves only when told, and the runtime reads its time") 
     CHECK(ui.runtime().now() - start == 250ms);
     clock->set(start + 1h);
     CHECK(ui.runtime().now() == start + 1h);
-    clock->advance(kForever);
+    clock->advance(test::kForever);
     CHECK(ui.runtime().now() == Clock::time_point::max());  // saturated, not wrapped
 }
 
@@ -107,7 +105,7 @@ TEST_CASE("a timed frame becomes due when a ManualClock passes it: wait() wakes,
     CHECK(wakes == 1);
     // Whether the other thread moves the clock before or during the wait, the wait sees it.
     std::thread mover([&] { clock->advance(1ms); });
-    CHECK(ui.runtime().wait(kForever));
+    CHECK(ui.runtime().wait(test::kForever));
     mover.join();
     CHECK(wakes == 2);
     ui.frame({});
@@ -128,7 +126,7 @@ TEST_CASE("wait(milliseconds::max()) waits until a frame is needed") {
     Headless ui;
     ui.settle({});
     std::thread requester([&] { ui.runtime().request_frame(); });
-    CHECK(ui.runtime().wait(kForever));
+    CHECK(ui.runtime().wait(test::kForever));
     requester.join();
     ui.frame({});
     ui.settle({});
@@ -138,7 +136,7 @@ TEST_CASE("wait(milliseconds::max()) waits until a frame is needed") {
 TEST_CASE("request_frame_in(milliseconds::max()) never comes, zero and negative are due now") {
     Headless ui;
     ui.settle({});
-    ui.runtime().request_frame_in(kForever);
+    ui.runtime().request_frame_in(test::kForever);
     CHECK_FALSE(ui.runtime().needs_frame());
     CHECK_FALSE(ui.runtime().next_timed_frame().has_value());
     ui.runtime().request_frame_in(-10ms);
@@ -152,14 +150,14 @@ TEST_CASE("request_frame_in(milliseconds::max()) never comes, zero and negative 
 TEST_CASE("unmount_grace of milliseconds::max() keeps an absent component forever") {
     auto clock = std::make_shared<ManualClock>();
     RuntimeOptions options = with_clock(clock);
-    options.unmount_grace = kForever;
+    options.unmount_grace = test::kForever;
     Headless ui({800, 600}, options);
     bool show = true;
     auto body = [&] {
         if (show) component("kept", [] { use_state(0); });
         component(
             "kept too", [] { use_state(0); },
-            ComponentOptions{.unmount_grace = show ? kForever : kForever});
+            ComponentOptions{.unmount_grace = show ? test::kForever : test::kForever});
     };
     ui.frame(body);
     show = false;
@@ -179,7 +177,7 @@ TEST_CASE("a per-component unmount_grace of milliseconds::max() keeps it forever
     auto body = [&] {
         if (show)
             component(
-                "kept", [] { use_state(0); }, ComponentOptions{.unmount_grace = kForever});
+                "kept", [] { use_state(0); }, ComponentOptions{.unmount_grace = test::kForever});
     };
     ui.frame(body);
     show = false;
@@ -195,7 +193,7 @@ TEST_CASE("shutdown_timeout of milliseconds::max() waits for a job as long as it
     test::Event stop_seen, release;
     {
         RuntimeOptions options;
-        options.shutdown_timeout = kForever;
+        options.shutdown_timeout = test::kForever;
         Headless ui({800, 600}, options);
         Result<int> result;
         auto body = [&] {

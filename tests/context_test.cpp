@@ -1,5 +1,6 @@
 // use_context, provide_context and ContextProvider: values handed down the tree of components;
 // ComponentInfo's parent.
+#include "error_reports.h"
 #include "support.h"
 
 #include <imhooks/headless.h>
@@ -22,15 +23,6 @@ struct Theme {
 
 struct Zoom {
     float factor = 1.0f;
-};
-
-// Error reports of the runtime's error handler, for the frames of one test.
-struct Reports {
-    explicit Reports(Headless& ui) {
-        ui.runtime().set_error_handler(
-            [this](const ComponentError& error) { errors.push_back(error); });
-    }
-    std::vector<ComponentError> errors;
 };
 
 }  // namespace
@@ -124,7 +116,7 @@ TEST_CASE("a provider's new value reaches its readers in the frame it provides i
 
 TEST_CASE("use_context without a provider raises HookError naming the type and the component") {
     Headless ui;
-    Reports reports(ui);
+    test::ErrorReports reports(ui);
     ui.frame([&] {
         component("settings", [&] {
             provide_context(Zoom{2.0f});  // another type: not a provider of Theme
@@ -163,7 +155,7 @@ TEST_CASE("use_context with a default gives the default only while no provider e
 
 TEST_CASE("a component whose body throws after providing no longer provides to later ones") {
     Headless ui;
-    Reports reports(ui);
+    test::ErrorReports reports(ui);
     std::map<std::string, int> seen;
     ui.frame([&] {
         component("outer", [&] {

@@ -36,7 +36,7 @@ using imhooks::test::eventually;
 
 namespace {
 
-struct Point {
+struct GridPoint {
     int x = 0, y = 0;
 };
 
@@ -58,8 +58,8 @@ enum class Colour { Red, Green = 5 };
 }  // namespace
 
 template <>
-struct imhooks::inspect_value<Point> {
-    static std::string to_string(const Point& p) {
+struct imhooks::inspect_value<GridPoint> {
+    static std::string to_string(const GridPoint& p) {
         return "(" + std::to_string(p.x) + ", " + std::to_string(p.y) + ")";
     }
 };
@@ -232,7 +232,7 @@ TEST_CASE("long text is cut to 256 bytes on a character boundary") {
 
 TEST_CASE("user types print through inspect_value or operator<<, others are not printable") {
     using Kind = detail::ValueText::Kind;
-    CHECK(detail::describe_value(Point{1, 2}).text == "(1, 2)");
+    CHECK(detail::describe_value(GridPoint{1, 2}).text == "(1, 2)");
     CHECK(detail::describe_value(Streamed{7}).text == "streamed<7>");
     CHECK(detail::describe_value(Opaque{}).kind == Kind::NotPrintable);
     const detail::ValueText thrown = detail::describe_value(Throws{});
@@ -247,10 +247,10 @@ TEST_CASE("the inspector shows each hook's kind, type and value") {
             use_state(42);
             use_state(std::string("hello"));
             use_ref(Opaque{});
-            use_state(Point{1, 2});
+            use_state(GridPoint{1, 2});
             use_memo([] { return Streamed{7}; }, deps());
             use_state(Colour::Green);
-            use_state(std::vector<Point>{{1, 2}});
+            use_state(std::vector<GridPoint>{{1, 2}});
             use_persistent_state("inspector.test", 3);
             use_effect([] {}, deps());
             use_thread([] { return 7; });
@@ -265,12 +265,12 @@ TEST_CASE("the inspector shows each hook's kind, type and value") {
     CHECK(line_with(text, {"use_state", "int", "42"}));
     CHECK(line_with(text, {"use_state", "std::string", "\"hello\""}));
     CHECK(line_with(text, {"use_ref", "Opaque", "not printable"}));
-    CHECK(line_with(text, {"use_state", "Point", "(1, 2)"}));
+    CHECK(line_with(text, {"use_state", "GridPoint", "(1, 2)"}));
     CHECK(line_with(text, {"use_memo", "Streamed", "streamed<7>"}));
     CHECK(line_with(text, {"use_state", "Colour", "5"}));
     CHECK(line_with(text, {"use_persistent_state", "int", "3", "key \"inspector.test\""}));
     CHECK(line_with(text, {"use_effect", "void", "-"}));
-    CHECK(line_with(text, {"use_state", "std::vector<Point>", "[(1, 2)]"}));
+    CHECK(line_with(text, {"use_state", "std::vector<GridPoint>", "[(1, 2)]"}));
     // Types are shown without the namespaces that qualify them, except std.
     CHECK(text.find("(anonymous namespace)") == std::string::npos);
 }

@@ -30,7 +30,7 @@ using imhooks::test::Probe;
 namespace {
 
 // Collects what reaches the runtime's error handler.
-struct Reports {
+struct HandlerReports {
     std::mutex mutex;
     std::vector<ComponentError> seen;
     void attach(Runtime& runtime) {
@@ -437,7 +437,7 @@ TEST_CASE("sleep_for(hours::max()) and other huge durations saturate instead of 
 
 TEST_CASE("a job that throws after its component unmounted is reported once as discarded") {
     Headless ui;
-    Reports reports;
+    HandlerReports reports;
     reports.attach(ui.runtime());
     Event running;
     bool mounted = true;
@@ -465,7 +465,7 @@ TEST_CASE("a job that throws after its component unmounted is reported once as d
 
 TEST_CASE("a job that throws after cancel() is reported once as discarded, never shown") {
     Probe<int> p;
-    Reports reports;
+    HandlerReports reports;
     reports.attach(p.ui.runtime());
     Event running;
     p.hook = [&] {
@@ -487,7 +487,7 @@ TEST_CASE("a job that throws after cancel() is reported once as discarded, never
 
 TEST_CASE("a cancelled job that ends by Cancelled is not reported") {
     Probe<int> p;
-    Reports reports;
+    HandlerReports reports;
     reports.attach(p.ui.runtime());
     Event running;
     p.hook = [&] {

@@ -18,7 +18,7 @@ namespace {
 
 // Counts a component's mounts and unmounts (its effect and the effect's cleanup), and whether
 // the last frame rendered it.
-struct Probe {
+struct MountProbe {
     int mounts = 0;
     int unmounts = 0;
     bool rendered = false;
@@ -43,7 +43,8 @@ void host_window() {
 }
 
 // Renders frames until `probe` was not rendered in one; true when that frame also ended it.
-bool unmounted_by_first_frame_without_it(Headless& ui, Probe& probe, const Headless::Body& body) {
+bool unmounted_by_first_frame_without_it(Headless& ui, MountProbe& probe,
+                                         const Headless::Body& body) {
     for (int i = 0; i < 10; ++i) {
         probe.rendered = false;
         ui.frame(body);
@@ -72,7 +73,7 @@ void tabs(const char* select, const std::function<void()>& component_in_b) {
 
 TEST_CASE("a component in a tab that is not selected is unmounted at the end of that frame") {
     Headless ui;
-    Probe probe;
+    MountProbe probe;
     const char* select = "B";
     auto body = [&] {
         host_window();
@@ -88,7 +89,7 @@ TEST_CASE("a component in a tab that is not selected is unmounted at the end of 
 
 TEST_CASE("a component in a closed tree node or collapsing header is unmounted at once") {
     Headless ui;
-    Probe in_tree, in_header;
+    MountProbe in_tree, in_header;
     bool open = true;
     auto body = [&] {
         host_window();
@@ -114,7 +115,7 @@ TEST_CASE(
     "components in list rows the clipper skips are not mounted, and unmount when scrolled "
     "away") {
     Headless ui;
-    Probe first_rows[4];
+    MountProbe first_rows[4];
     int mounted_rows = 0;
     float scroll = 0.0f;
     auto body = [&] {
@@ -146,7 +147,7 @@ TEST_CASE(
 TEST_CASE("a component in a docked window whose tab is not selected stays mounted") {
     Headless ui;
     ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_DockingEnable;
-    Probe probe;
+    MountProbe probe;
     const char* focus = "B";
     auto body = [&] {
         const ImGuiID dock_space = ImGui::DockSpaceOverViewport();
@@ -176,7 +177,7 @@ TEST_CASE("a component in a docked window whose tab is not selected stays mounte
 
 TEST_CASE("ComponentOptions::forever keeps a component and its running job in a hidden tab") {
     Headless ui;
-    Probe probe;
+    MountProbe probe;
     test::Event started, finish;
     std::atomic<bool> stop_seen{false};
     int shown = 0;
@@ -221,7 +222,7 @@ TEST_CASE("ComponentOptions::forever keeps a component and its running job in a 
 
 TEST_CASE("release_component ends a kept component at the end of the first frame without it") {
     Headless ui;
-    Probe probe;
+    MountProbe probe;
     bool show = true;
     bool release = false;
     bool released = false;
@@ -245,7 +246,7 @@ TEST_CASE("release_component ends a kept component at the end of the first frame
 
 TEST_CASE("release_component in a tab's ID scope ends a component kept in the hidden tab") {
     Headless ui;
-    Probe probe;
+    MountProbe probe;
     const char* select = "B";
     bool released = false;
     auto body = [&] {
@@ -274,7 +275,7 @@ TEST_CASE("release_component in a tab's ID scope ends a component kept in the hi
 
 TEST_CASE("a released component rendered again is kept by its grace again") {
     Headless ui;
-    Probe probe;
+    MountProbe probe;
     bool show = true;
     bool release = false;
     auto body = [&] {
@@ -298,7 +299,7 @@ TEST_CASE("graces too long for a deadline saturate to forever, without overflow"
     RuntimeOptions options;
     options.unmount_grace = std::chrono::milliseconds::max();  // the runtime's default grace
     Headless ui({800, 600}, options);
-    Probe by_default, for_30_days, for_a_day;
+    MountProbe by_default, for_30_days, for_a_day;
     bool show = true;
     auto body = [&] {
         if (!show) return;

@@ -1,5 +1,6 @@
 // use_persistent_state: values kept in Dear ImGui's .ini settings, across contexts (an application
 // restart) through SaveIniSettingsToMemory / LoadIniSettingsFromMemory and through a real file.
+#include "error_reports.h"
 #include "support.h"
 
 #include <imhooks/detail/imgui_compat.h>
@@ -77,14 +78,6 @@ void load_settings(Headless& ui, const std::string& text) {
     ImGui::SetCurrentContext(ui.context());
     ImGui::LoadIniSettingsFromMemory(text.data(), text.size());
 }
-
-struct Reports {
-    explicit Reports(Headless& ui) {
-        ui.runtime().set_error_handler(
-            [this](const ComponentError& error) { errors.push_back(error); });
-    }
-    std::vector<ComponentError> errors;
-};
 
 // A directory of its own under the system's temporary directory, removed at the end.
 struct TempDir {
@@ -210,7 +203,7 @@ TEST_CASE("arithmetic types, enums, strings and user types round-trip through th
 
 TEST_CASE("saved text that does not parse gives the initial value and a report naming it") {
     Headless ui;
-    Reports reports(ui);
+    test::ErrorReports reports(ui);
     load_settings(ui,
                   "[imhooks][zoom]\nvalue=1.5x\n\n[imhooks][strict]\nvalue=7\n\n"
                   "[imhooks][count]\nvalue= 12 \n");
@@ -343,7 +336,7 @@ TEST_CASE("a persistent hook whose key changes shows that key's value in the sam
 
 TEST_CASE("a key that cannot name an .ini entry raises HookError naming it") {
     Headless ui;
-    Reports reports(ui);
+    test::ErrorReports reports(ui);
     ui.frame([&] { component("panel", [&] { use_persistent_state("two\nlines", 0); }); });
     REQUIRE(reports.errors.size() == 1);
     CHECK_THROWS_AS(std::rethrow_exception(reports.errors[0].error), HookError);

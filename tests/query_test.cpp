@@ -24,8 +24,6 @@ using imhooks::test::Event;
 
 namespace {
 
-constexpr auto kForever = std::chrono::milliseconds::max();
-
 // A headless UI on a ManualClock, rendering one component per name in `mounted`, each with the
 // body its test gives.
 struct Ui {
@@ -172,7 +170,7 @@ TEST_CASE("a remount on a key with fresh data shows it in its first frame and st
                           ++runs;
                           return std::string("seven");
                       },
-                      {.stale_time = kForever});
+                      {.stale_time = test::kForever});
         if (std::exchange(first, false)) first_frames.push_back(r.state());
     };
     REQUIRE(t.until([&] { return r.state() == ResultState::Finished; }));
@@ -185,7 +183,7 @@ TEST_CASE("a remount on a key with fresh data shows it in its first frame and st
                           ++runs;
                           return std::string("seven");
                       },
-                      {.stale_time = kForever});
+                      {.stale_time = test::kForever});
         if (std::exchange(first, false)) first_frames.push_back(r.state());
     };
     const auto started = t.ui.runtime().executor().stats().runs_started;
@@ -288,7 +286,8 @@ TEST_CASE("an entry is freed gc_time after its last reader unmounted, and not be
     std::atomic<int> runs{0};
     QueryResult<int> r;
     auto reader = [&] {
-        r = use_query(key("big"), [&] { return ++runs; }, {.stale_time = kForever, .gc_time = 60s});
+        r = use_query(key("big"), [&] { return ++runs; },
+                      {.stale_time = test::kForever, .gc_time = 60s});
     };
     t.mounted["a"] = reader;
     t.mounted["b"] = reader;
@@ -322,7 +321,7 @@ TEST_CASE("a reader mounting before gc_time keeps the entry") {
     Ui t;
     QueryResult<int> r;
     auto reader = [&] {
-        r = use_query(key("kept"), [] { return 1; }, {.stale_time = kForever, .gc_time = 1s});
+        r = use_query(key("kept"), [] { return 1; }, {.stale_time = test::kForever, .gc_time = 1s});
     };
     t.mounted["a"] = reader;
     REQUIRE(t.until([&] { return r.state() == ResultState::Finished; }));
@@ -664,8 +663,8 @@ TEST_CASE("invalidate(prefix) fetches mounted matching entries again and marks t
     std::map<int, QueryResult<int>> r;
     auto row = [&](int id, const char* kind) {
         return [&, id, kind] {
-            r[id] =
-                use_query(key(kind, id), [&, id] { return ++runs[id]; }, {.stale_time = kForever});
+            r[id] = use_query(key(kind, id), [&, id] { return ++runs[id]; },
+                              {.stale_time = test::kForever});
         };
     };
     t.mounted["1"] = row(1, "thumb");
@@ -693,9 +692,11 @@ TEST_CASE("invalidate(prefix) fetches mounted matching entries again and marks t
 TEST_CASE("invalidate_exact reaches only the key itself") {
     Ui t;
     std::atomic<int> a{0}, b{0};
-    t.mounted["a"] = [&] { use_query(key("doc"), [&] { return ++a; }, {.stale_time = kForever}); };
+    t.mounted["a"] = [&] {
+        use_query(key("doc"), [&] { return ++a; }, {.stale_time = test::kForever});
+    };
     t.mounted["b"] = [&] {
-        use_query(key("doc", 1), [&] { return ++b; }, {.stale_time = kForever});
+        use_query(key("doc", 1), [&] { return ++b; }, {.stale_time = test::kForever});
     };
     REQUIRE(t.until([&] { return a == 1 && b == 1; }));
     t.settle();
@@ -710,7 +711,7 @@ TEST_CASE("invalidate and set_query_value work from another thread") {
     std::atomic<int> runs{0};
     QueryResult<int> r;
     t.mounted["a"] = [&] {
-        r = use_query(key("remote"), [&] { return ++runs; }, {.stale_time = kForever});
+        r = use_query(key("remote"), [&] { return ++runs; }, {.stale_time = test::kForever});
     };
     REQUIRE(t.until([&] { return r.state() == ResultState::Finished; }));
     QueryClient client = t.queries();
@@ -790,7 +791,7 @@ TEST_CASE("a queued run whose readers all left before it started never runs") {
                               }
                               return id;
                           },
-                          {.stale_time = kForever});
+                          {.stale_time = test::kForever});
             });
     };
     rows = {0};
@@ -833,7 +834,7 @@ TEST_CASE("a run whose reader left keeps running and its value waits in the cach
                           release.wait();
                           return 11;
                       },
-                      {.stale_time = kForever});
+                      {.stale_time = test::kForever});
     };
     t.mounted["row"] = reader;
     REQUIRE(t.until([&] { return running.is_set(); }));
@@ -866,7 +867,7 @@ TEST_CASE("refetch() on a query fetches again, cancel() stops its run") {
                           }
                           return n;
                       },
-                      {.stale_time = kForever, .intrusive_cancel = false});
+                      {.stale_time = test::kForever, .intrusive_cancel = false});
     };
     REQUIRE(t.until([&] { return r.state() == ResultState::Finished; }));
     r.refetch();

@@ -13,6 +13,8 @@ namespace imhooks::test {
 
 constexpr std::chrono::seconds kTimeout{
     10};  // a generous bound; tests never wait this long when passing
+// A duration no clock reaches: saturates every deadline it is added to.
+constexpr auto kForever = std::chrono::milliseconds::max();
 
 // A one-shot event: set() once, wait() until set or timeout.
 class Event {

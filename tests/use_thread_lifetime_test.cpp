@@ -18,8 +18,8 @@ using namespace imhooks;
 using namespace std::chrono_literals;
 using imhooks::test::Event;
 using imhooks::test::FirstRunBlocks;
-using imhooks::test::work_drops_to_zero;
 using imhooks::test::Probe;
+using imhooks::test::work_drops_to_zero;
 
 //----------------------------------------------------------------------------------------------
 // Rule 12
