@@ -115,6 +115,23 @@ struct Relay {
             }
         };
     }
+
+    // The UI of the relay tests: the relay's two jobs, and once `late_queued`, a late job that
+    // needs the slot too.
+    Result<int> first, second, late;
+    bool late_queued = false;
+    Event late_ran;
+    void render() {
+        component("first", [&] { first = use_thread(job(0)); });
+        component("second", [&] { second = use_thread(job(1)); });
+        if (late_queued)
+            component("late", [&] {
+                late = use_thread([&] {
+                    late_ran.set();
+                    return 1;
+                });
+            });
+    }
 };
 
 }  // namespace
@@ -212,35 +229,23 @@ TEST_CASE("a queued job starts while runs coming back from blocking calls want e
     auto executor = executor_with(1);
     Headless ui({1024, 768}, runtime_on(executor));
     Relay relay(*executor);
-    Event late_ran;
-    Result<int> first, second, late;
-    bool queued = false;  // the late job is mounted once the relay runs
-    auto body = [&] {
-        component("first", [&] { first = use_thread(relay.job(0)); });
-        component("second", [&] { second = use_thread(relay.job(1)); });
-        if (queued)
-            component("late", [&] {
-                late = use_thread([&] {
-                    late_ran.set();
-                    return 1;
-                });
-            });
-    };
+    auto body = [&] { relay.render(); };
     REQUIRE(ui.frame_until(body, [&] { return relay.hand_overs >= 4; }));
-    queued = true;
+    relay.late_queued = true;
     // Each time the slot frees, a relay job coming back wants it too; the late job gets it within
     // a hand-over or two rather than waiting for as long as the relay runs.
-    REQUIRE(ui.frame_until(body, [&] { return late_ran.is_set(); }));
-    REQUIRE(ui.frame_until(body, [&] { return late.state() == ResultState::Finished; }));
+    REQUIRE(ui.frame_until(body, [&] { return relay.late_ran.is_set(); }));
+    REQUIRE(ui.frame_until(body, [&] { return relay.late.state() == ResultState::Finished; }));
     // And the relay goes on once the late job has given the slot back.
     const int before = relay.hand_overs;
     REQUIRE(ui.frame_until(body, [&] { return relay.hand_overs >= before + 4; }));
-    CHECK(first.state() == ResultState::Running);
-    CHECK(second.state() == ResultState::Running);
-    first.cancel();
-    second.cancel();
+    CHECK(relay.first.state() == ResultState::Running);
+    CHECK(relay.second.state() == ResultState::Running);
+    relay.first.cancel();
+    relay.second.cancel();
     REQUIRE(ui.frame_until(body, [&] {
-        return first.state() == ResultState::Cancelled && second.state() == ResultState::Cancelled;
+        return relay.first.state() == ResultState::Cancelled &&
+               relay.second.state() == ResultState::Cancelled;
     }));
 }
 
@@ -251,35 +256,23 @@ TEST_CASE(
     auto executor = executor_with(1, 2);
     Headless ui({1024, 768}, runtime_on(executor));
     Relay relay(*executor);
-    std::atomic<bool> late_ran{false};
-    Result<int> first, second, late;
-    bool queued = false;
-    auto body = [&] {
-        component("first", [&] { first = use_thread(relay.job(0)); });
-        component("second", [&] { second = use_thread(relay.job(1)); });
-        if (queued)
-            component("late", [&] {
-                late = use_thread([&] {
-                    late_ran = true;
-                    return 1;
-                });
-            });
-    };
+    auto body = [&] { relay.render(); };
     REQUIRE(ui.frame_until(body, [&] { return relay.hand_overs >= 4; }));
-    queued = true;
+    relay.late_queued = true;
     REQUIRE(ui.frame_until(body, [&] { return executor->stats().queued == 1; }));
     const int before = relay.hand_overs;
     REQUIRE(ui.frame_until(body, [&] { return relay.hand_overs >= before + 8; }));
-    CHECK(late.state() == ResultState::Starting);
-    CHECK(!late_ran);
-    late.cancel();  // first: a relay job cancelled first would free a thread for it
-    first.cancel();
-    second.cancel();
+    CHECK(relay.late.state() == ResultState::Starting);
+    CHECK(!relay.late_ran.is_set());
+    relay.late.cancel();  // first: a relay job cancelled first would free a thread for it
+    relay.first.cancel();
+    relay.second.cancel();
     REQUIRE(ui.frame_until(body, [&] {
-        return late.state() == ResultState::Cancelled && first.state() == ResultState::Cancelled &&
-               second.state() == ResultState::Cancelled;
+        return relay.late.state() == ResultState::Cancelled &&
+               relay.first.state() == ResultState::Cancelled &&
+               relay.second.state() == ResultState::Cancelled;
     }));
-    CHECK(!late_ran);
+    CHECK(!relay.late_ran.is_set());
 }
 
 TEST_CASE("endless jobs that keep coming back from sleep_for all start, however few the slots") {
