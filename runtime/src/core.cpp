@@ -112,8 +112,8 @@ void Core::clear_waker() {
     }
 }
 
-std::vector<std::shared_ptr<Updatable>> Core::close_queue() {
-    std::vector<std::shared_ptr<Updatable>> discarded;
+std::deque<std::shared_ptr<Updatable>> Core::close_queue() {
+    std::deque<std::shared_ptr<Updatable>> discarded;
     std::lock_guard lock(mutex_);
     queue_closed_ = true;
     discarded.swap(queue_);

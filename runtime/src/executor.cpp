@@ -469,8 +469,12 @@ void ExecutorState::take_batch(SubmitBatch::Group& group) {
             start = balance_locked();
         }
         if (!group.chores.empty() && (!closed_ || service_alive_)) {
-            for (UniqueFunction& chore : group.chores) chores_.push_back(std::move(chore));
-            group.chores.clear();
+            if (chores_.empty()) {
+                chores_.swap(group.chores);  // the group gets the empty list back
+            } else {
+                for (UniqueFunction& chore : group.chores) chores_.push_back(std::move(chore));
+                group.chores.clear();
+            }
             start = wake_service_locked() || start;
         }
     }
@@ -601,7 +605,7 @@ SubmitBatch::Group& SubmitBatch::group(ExecutorState& executor) {
 void SubmitBatch::flush() {
     // Taken first: a chore run here (a shut-down executor) may submit again, into a new batch.
     while (!groups_.empty()) {
-        std::vector<Group> groups;
+        std::deque<Group> groups;
         groups.swap(groups_);
         for (Group& g : groups) g.executor->take_batch(g);
     }

@@ -326,7 +326,7 @@ RuntimeImpl::~RuntimeImpl() {
     shut_down_work();
     // Updates still queued go with the queue, destroyed here outside its lock; later posts are
     // refused, so none can keep the core alive.
-    std::vector<std::shared_ptr<Updatable>> discarded = core_->close_queue();
+    std::deque<std::shared_ptr<Updatable>> discarded = core_->close_queue();
 }
 
 bool RuntimeImpl::release() {
@@ -538,7 +538,7 @@ bool RuntimeImpl::begin_frame() {
         core.extra_frames_.fetch_sub(1, std::memory_order_relaxed);
 
     queries_->frame_starting();  // what its timers start shows in this frame
-    std::vector<std::shared_ptr<Updatable>> updates;
+    std::deque<std::shared_ptr<Updatable>> updates;
     {
         std::lock_guard lock(core.mutex_);
         updates.swap(core.queue_);
@@ -615,7 +615,7 @@ bool RuntimeImpl::end_frame() {
             });
             for (auto& instance : gone) instance->unmount();
         }
-        std::vector<std::pair<Instance*, Slot*>> work;
+        std::deque<std::pair<Instance*, Slot*>> work;
         work.swap(after_frame_);
         for (auto [instance, slot] : work) {
             t_effect_instance = instance;

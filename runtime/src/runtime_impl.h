@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <deque>
 #include <vector>
 
 namespace imhooks::detail {
@@ -166,7 +167,10 @@ class RuntimeImpl {
     ImGuiID hook_ids_[3] = {};
 
     InstanceTable instances_;
-    std::vector<std::pair<Instance*, Slot*>> after_frame_;
+    // A deque, as the lists a frame hands on (the updates it applies, the runs it submits): a
+    // frame that mounts thousands of rows fills blocks one after the other, where a vector would
+    // copy itself into fresh memory each time it doubles.
+    std::deque<std::pair<Instance*, Slot*>> after_frame_;
     ContextStack contexts_;
     std::shared_ptr<const std::function<void(const ComponentError&)>> error_handler_;
     std::vector<std::string> render_loops_;  // components to report at the end of the frame

@@ -42,7 +42,9 @@ std::string describe_error(const std::exception_ptr& error);
 // A snapshot of a use_thread hook as of the current frame. Copying it is cheap (one shared
 // pointer); it never copies T. The accessors read the snapshot and may be called from any thread;
 // the snapshot does not change after it was returned. A Result may outlive its component: its
-// accessors keep working, cancel() and retry() then do nothing.
+// accessors keep working, cancel() and retry() then do nothing. The Result of a use_thread's first
+// frame (Initial: no run requested yet) belongs to no run either: cancel() and retry() on it do
+// nothing, in that frame or later.
 template <class T>
 class Result {
   public:

@@ -145,10 +145,14 @@ class ThreadHook final : public TypedHook<T> {
   public:
     using TypedHook<T>::TypedHook;
 
-    // The first snapshot (Initial). UI thread.
+    // The first snapshot (Initial): one for every hook of this type, since it shows nothing of
+    // its own (a component's first frame, before its first run is requested, has nothing to
+    // cancel or retry). Mounting thousands of rows in one frame then builds none. UI thread.
     std::shared_ptr<const Snapshot<T>> initial() {
+        static const std::shared_ptr<const Snapshot<T>> shared = std::make_shared<Snapshot<T>>();
         std::lock_guard lock(this->mutex_);
-        return this->snapshot_locked(ResultState::Initial);
+        this->record_shown_locked(ResultState::Initial);
+        return shared;
     }
     // Where apply() and a dependency change write the snapshot to show; null once the slot is
     // gone. UI thread.

@@ -144,31 +144,33 @@ class ThreadHookBase : public ThreadControl,
     std::shared_ptr<ExecutorState> executor_;
     std::string name_;
     mutable std::mutex mutex_;
-    // What the UI will show next, guarded by mutex_.
-    ResultState state_ = ResultState::Initial;
+    // Guarded by mutex_ (but cancel_requested_); the small fields first, packed together: one
+    // hook per mounted row, thousands mounted in one frame.
+    ResultState state_ = ResultState::Initial;  // what the UI will show next
+    bool partial_ = false;  // the newest value (fresh_, else value_) is a partial result
+    bool changed_ = false;
+    bool queued_ = false;
+    bool detached_ = false;
+    std::atomic<bool> cancel_requested_{false};
+    RunPolicy policy_;
+    // What the UI will show next.
     std::shared_ptr<const void> value_;     // the value shown (a T)
     std::shared_ptr<const void> fresh_;     // a value newer than value_, not shown yet
     std::shared_ptr<const void> complete_;  // the latest value a run returned in full
-    bool partial_ = false;  // the newest value (fresh_, else value_) is a partial result
     std::exception_ptr error_;
     std::optional<float> progress_;
     std::string progress_text_;
     std::uint64_t value_generation_ = 0;  // the run that produced the value
-    bool changed_ = false;
-    bool queued_ = false;
-    // Runs, guarded by mutex_.
+    // Runs.
     std::uint64_t generation_ = 0;  // the latest requested run (0: none yet)
     std::uint64_t taken_ = 0;       // the latest run an executor took (or cancel() settled)
     std::uint64_t running_ = 0;     // the run in user code (0: none)
     std::uint64_t cancelled_ = 0;   // the latest run cancel() was called for
-    bool detached_ = false;
-    RunPolicy policy_;
     // The signal of the run taken last, made when an executor takes it; null while the latest
     // requested run has not been taken (stopping it then is a matter of generations).
     std::shared_ptr<RunSignal> signal_;
     std::shared_ptr<const ErasedJob> job_;
-    std::atomic<bool> cancel_requested_{false};
-    JobTimeline timeline_;  // the states snapshots showed, guarded by mutex_
+    JobTimeline timeline_;  // the states snapshots showed
 
   private:
     // Stops a run: its flag at once, its std::stop_source on the executor's service thread (that

@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <deque>
 #include <vector>
 
 namespace imhooks::detail {
@@ -104,7 +105,7 @@ class Core final : public ChangeSink, public std::enable_shared_from_this<Core> 
     void clear_waker();
     // No more posts from now on; hands back what the queue held, to be destroyed by the caller
     // outside the lock.
-    std::vector<std::shared_ptr<Updatable>> close_queue();
+    std::deque<std::shared_ptr<Updatable>> close_queue();
     // Registers with the clock, so that its jumps reach clock_changed().
     void watch_clock();
     // The clock jumped: waiters look again, and a timed frame that became due calls the waker.
@@ -122,7 +123,7 @@ class Core final : public ChangeSink, public std::enable_shared_from_this<Core> 
     // (updates, the waker, the clock) runs.
     mutable std::mutex mutex_;
     std::condition_variable wake_cv_;
-    std::vector<std::shared_ptr<Updatable>> queue_;
+    std::deque<std::shared_ptr<Updatable>> queue_;  // a deque: see RuntimeImpl::after_frame_
     bool queue_closed_ = false;
     std::uint64_t wake_seq_ = 0;  // bumped by every notify_waiters()
 

@@ -64,13 +64,15 @@ class SubmitBatch {
 
   private:
     friend class ExecutorState;
+    // Deques: a frame that starts thousands of runs fills blocks one after the other, where a
+    // vector would copy itself into fresh memory each time it doubles.
     struct Group {
         std::shared_ptr<ExecutorState> executor;
-        std::vector<std::pair<std::shared_ptr<Work>, std::pair<int, bool>>> works;
-        std::vector<UniqueFunction> chores;
+        std::deque<std::pair<std::shared_ptr<Work>, std::pair<int, bool>>> works;
+        std::deque<UniqueFunction> chores;
     };
     Group& group(ExecutorState& executor);
-    std::vector<Group> groups_;
+    std::deque<Group> groups_;
 };
 
 // Makes `batch` the calling thread's current batch until the scope ends, then restores the one
