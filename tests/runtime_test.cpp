@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <atomic>
 #include <string>
 #include <thread>
@@ -281,6 +282,59 @@ TEST_CASE("effects run after the frame, cleanup before the next effect and at un
     ui.frame(body);
     CHECK(log.back() == "cleanup 2");
     CHECK(log.size() == 7);
+}
+
+TEST_CASE("effects and cleanups of any capture size run once and release their captures once") {
+    // A capture that counts the live copies of itself: moving an effect around (small ones are
+    // kept inline, large ones on the heap) must neither lose nor duplicate one.
+    struct Tracked {
+        int* live;
+        explicit Tracked(int* counter) : live(counter) { ++*live; }
+        Tracked(const Tracked& other) : live(other.live) { ++*live; }
+        Tracked(Tracked&& other) noexcept : live(other.live) { ++*live; }
+        ~Tracked() { --*live; }
+    };
+    struct Big {
+        std::array<char, 256> bytes{};
+    };
+    Headless ui;
+    int live = 0;
+    int dep = 0;
+    bool show = true;
+    std::vector<std::string> log;
+    auto body = [&] {
+        if (!show) return;
+        component("c", [&] {
+            use_effect(
+                [&, d = dep, tracked = Tracked(&live)] {
+                    log.push_back("small effect " + std::to_string(d));
+                    return [&, d, tracked] { log.push_back("small cleanup " + std::to_string(d)); };
+                },
+                deps(dep));
+            use_effect(
+                [&, d = dep, tracked = Tracked(&live), big = Big{}] {
+                    log.push_back("big effect " + std::to_string(d) + big.bytes[0]);
+                    return [&, d, tracked, big] {
+                        log.push_back("big cleanup " + std::to_string(d) + big.bytes[1]);
+                    };
+                },
+                deps(dep));
+        });
+    };
+    ui.frame(body);
+    CHECK(log == std::vector<std::string>{"small effect 0", std::string("big effect 0") + '\0'});
+    CHECK(live == 2);  // the two cleanups' captures; the effects are gone
+    dep = 1;
+    ui.frame(body);
+    CHECK(log.size() == 6);
+    CHECK(log[2] == "small cleanup 0");
+    CHECK(log[3] == "small effect 1");
+    CHECK(log[4] == std::string("big cleanup 0") + '\0');
+    CHECK(live == 2);
+    show = false;
+    ui.frame(body);
+    CHECK(log.size() == 8);
+    CHECK(live == 0);
 }
 
 TEST_CASE("deps() runs an effect once, on mount") {

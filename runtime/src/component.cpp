@@ -148,6 +148,7 @@ ComponentScope enter_component(std::string_view name, long long int_key, bool st
     // Its body's ID seed: the key's ID, unless another key had that ID first.
     ImGui::PushOverrideID(Access::own_seed(*instance) ? Access::id(*instance) : id);
     scope.instance = instance;
+    scope.runtime = runtime;
     if (observer) observer->enter(instance->name());
     return scope;
 }
@@ -162,10 +163,10 @@ void leave_component(ComponentScope& scope) {
                                   std::to_string(slots.size()) + ")");
     Access::committed(instance) = true;
     ImGui::PopID();
-    if (ContextStack::any()) instance.runtime().contexts().leave(instance);
+    RuntimeImpl& runtime = *scope.runtime;
+    if (ContextStack::any()) runtime.contexts().leave(instance);
     t_current_instance = Access::parent(instance);
-    if (ComponentObserver* observer = instance.runtime().observer())
-        observer->leave(instance.name());
+    if (ComponentObserver* observer = runtime.observer()) observer->leave(instance.name());
 }
 
 void fail_component(ComponentScope& scope, std::exception_ptr error) {

@@ -19,10 +19,10 @@
 #include <chrono>
 #include <climits>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <thread>
-#include <deque>
 #include <vector>
 
 namespace imhooks::detail {

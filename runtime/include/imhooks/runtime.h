@@ -240,7 +240,10 @@ namespace detail {
 // back to (runtime/src/unwind.cpp).
 struct ComponentScope {
     Instance* instance = nullptr;  // null: nothing to render (a failed component's placeholder)
-    int window_stack = 0;          // open windows
+    // The instance's runtime, kept here: leaving reads it without touching the instance's colder
+    // fields.
+    RuntimeImpl* runtime = nullptr;
+    int window_stack = 0;  // open windows
     // The current window's ID stack, tree depth, item width and text wrap stacks, and indent.
     int id_stack = 0, tree_depth = 0, item_width_stack = 0, text_wrap_stack = 0;
     float indent = 0.0f;

@@ -8,13 +8,13 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <deque>
 #include <vector>
 
 namespace imhooks::detail {

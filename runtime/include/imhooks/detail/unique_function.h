@@ -52,17 +52,16 @@ class UniqueFunction {
         void (*destroy)(void* storage) noexcept;
     };
     template <class Fn>
-    static constexpr bool fits_inline = sizeof(Fn) <= kInline &&
-                                        alignof(Fn) <= alignof(std::max_align_t) &&
-                                        std::is_nothrow_move_constructible_v<Fn>;
+    static constexpr bool fits_inline =
+        sizeof(Fn) <= kInline &&
+        alignof(Fn) <= alignof(std::max_align_t) && std::is_nothrow_move_constructible_v<Fn>;
     template <class Fn>
-    static constexpr Ops kInlineOps{
-        [](void* s) { (*static_cast<Fn*>(s))(); },
-        [](void* from, void* to) noexcept {
-            ::new (to) Fn(std::move(*static_cast<Fn*>(from)));
-            static_cast<Fn*>(from)->~Fn();
-        },
-        [](void* s) noexcept { static_cast<Fn*>(s)->~Fn(); }};
+    static constexpr Ops kInlineOps{[](void* s) { (*static_cast<Fn*>(s))(); },
+                                    [](void* from, void* to) noexcept {
+                                        ::new (to) Fn(std::move(*static_cast<Fn*>(from)));
+                                        static_cast<Fn*>(from)->~Fn();
+                                    },
+                                    [](void* s) noexcept { static_cast<Fn*>(s)->~Fn(); }};
     template <class Fn>
     static constexpr Ops kHeapOps{
         [](void* s) { (**static_cast<Fn**>(s))(); },
