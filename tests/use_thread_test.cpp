@@ -48,6 +48,33 @@ TEST_CASE("rule 1: the first frame reports Initial and the run starts right afte
     CHECK(*p.last.value() == 1);
 }
 
+TEST_CASE("a Result kept from the first frame cancels and retries the runs that come later") {
+    Probe<int> p;
+    std::atomic<int> runs{0};
+    Event first_running, second_running;
+    p.hook = [&] {
+        return use_thread([&](std::stop_token stop) {
+            (++runs == 1 ? first_running : second_running).set();
+            test::wait_until_stopped(stop);
+            return 1;
+        });
+    };
+    p.frame();
+    const Result<int> first = p.last;  // Initial: no run requested yet
+    REQUIRE(first.state() == ResultState::Initial);
+    REQUIRE(p.until([&] { return first_running.is_set(); }));
+    first.cancel();
+    CHECK(first.cancel_requested());
+    REQUIRE(p.until_state(ResultState::Cancelled));
+    first.retry();
+    REQUIRE(p.until([&] { return second_running.is_set(); }));
+    CHECK(runs == 2);
+    CHECK_FALSE(first.cancel_requested());
+    CHECK(first.state() == ResultState::Initial);  // its own snapshot does not change
+    p.last.cancel();
+    CHECK(work_drops_to_zero(p.ui));
+}
+
 //----------------------------------------------------------------------------------------------
 // Rules 2 and 3
 

@@ -42,9 +42,7 @@ std::string describe_error(const std::exception_ptr& error);
 // A snapshot of a use_thread hook as of the current frame. Copying it is cheap (one shared
 // pointer); it never copies T. The accessors read the snapshot and may be called from any thread;
 // the snapshot does not change after it was returned. A Result may outlive its component: its
-// accessors keep working, cancel() and retry() then do nothing. The Result of a use_thread's first
-// frame (Initial: no run requested yet) belongs to no run either: cancel() and retry() on it do
-// nothing, in that frame or later.
+// accessors keep working, cancel() and retry() then do nothing.
 template <class T>
 class Result {
   public:
@@ -94,36 +92,46 @@ class Result {
     // True from the moment cancel() is called until a new run starts (live, not a snapshot).
     // Any thread.
     bool cancel_requested() const {
-        auto control = snapshot_ ? snapshot_->control.lock() : nullptr;
+        auto control = this->control();
         return control && control->cancel_requested();
     }
 
     // Requests stop of the run in flight: it ends in Cancelled and nothing it produces after
     // this call is shown. No effect when nothing is in flight. Non-blocking; any thread.
     void cancel() const {
-        if (auto control = snapshot_ ? snapshot_->control.lock() : nullptr) control->cancel();
+        if (auto control = this->control()) control->cancel();
     }
 
     // Stops the run in flight, if any, and starts a new one with the same job and dependencies.
     // The new run waits on its own thread until the old one has left user code. Non-blocking;
     // any thread.
     void retry() const {
-        if (auto control = snapshot_ ? snapshot_->control.lock() : nullptr) control->retry();
+        if (auto control = this->control()) control->retry();
     }
 
     explicit Result(std::shared_ptr<const detail::Snapshot<T>> snapshot)
         : snapshot_(std::move(snapshot)) {}
+    // A snapshot shared by many hooks (a use_thread's first frame: one Initial snapshot for all),
+    // with the hook this Result steers.
+    Result(std::shared_ptr<const detail::Snapshot<T>> snapshot,
+           std::weak_ptr<detail::ThreadControl> control)
+        : snapshot_(std::move(snapshot)), control_(std::move(control)) {}
 
   protected:
     // For results with more to show (QueryResult): the snapshot, or null.
     const detail::Snapshot<T>* snapshot() const { return snapshot_.get(); }
 
   private:
+    std::shared_ptr<detail::ThreadControl> control() const {
+        if (auto control = control_.lock()) return control;
+        return snapshot_ ? snapshot_->control.lock() : nullptr;
+    }
     static const std::string& empty_text() {
         static const std::string empty;
         return empty;
     }
     std::shared_ptr<const detail::Snapshot<T>> snapshot_;
+    std::weak_ptr<detail::ThreadControl> control_;  // when the snapshot is a shared one
 };
 
 }  // namespace imhooks

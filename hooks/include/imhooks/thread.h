@@ -146,8 +146,8 @@ class ThreadHook final : public TypedHook<T> {
     using TypedHook<T>::TypedHook;
 
     // The first snapshot (Initial): one for every hook of this type, since it shows nothing of
-    // its own (a component's first frame, before its first run is requested, has nothing to
-    // cancel or retry). Mounting thousands of rows in one frame then builds none. UI thread.
+    // its own; the Results of the first frame name their hook apart (ThreadSlot::render).
+    // Mounting thousands of rows in one frame then builds none. UI thread.
     std::shared_ptr<const Snapshot<T>> initial() {
         static const std::shared_ptr<const Snapshot<T>> shared = std::make_shared<Snapshot<T>>();
         std::lock_guard lock(this->mutex_);
@@ -214,8 +214,7 @@ class ThreadSlot final : public SlotOf<ThreadSlot<T, D>> {
     ~ThreadSlot() override { hook_->show_in(nullptr); }
 
     template <class Make>
-    const std::shared_ptr<const Snapshot<T>>& render(Instance& instance, Make&& make_job, D&& deps,
-                                                     const RunPolicy& policy) {
+    Result<T> render(Instance& instance, Make&& make_job, D&& deps, const RunPolicy& policy) {
         if (!mounted_) {
             mounted_ = true;
             deps_ = std::move(deps);
@@ -226,7 +225,11 @@ class ThreadSlot final : public SlotOf<ThreadSlot<T, D>> {
             deps_ = std::move(deps);
             hook_->request_run(make_job(), policy, /*show_starting=*/true);
         }
-        return shown_;
+        // The shared Initial snapshot names no hook: this Result steers its own (kept, it cancels
+        // and retries the runs that come later).
+        if (shown_->state == ResultState::Initial) [[unlikely]]
+            return Result<T>(shown_, hook_);
+        return Result<T>(shown_);
     }
 
     void after_frame() override {
@@ -281,9 +284,9 @@ auto use_thread(F&& job, Deps<Ds...> deps = {}, ThreadOptions options = {}) {
     auto make_job = [&]() -> std::shared_ptr<const detail::ErasedJob> {
         return std::make_shared<const detail::JobImpl<V, Fn, Traits::form>>(std::forward<F>(job));
     };
-    return Result<V>(slot.render(
+    return slot.render(
         instance, make_job, std::move(deps),
-        detail::RunPolicy{options.intrusive_cancel, options.dedicated_thread, options.priority}));
+        detail::RunPolicy{options.intrusive_cancel, options.dedicated_thread, options.priority});
 }
 
 // use_thread(job, options): run once on mount, with options.
