@@ -230,6 +230,74 @@ TEST_CASE("stop callbacks and the job's captures run on an executor thread, not 
     CHECK(destroyed_on->load() != ui_thread);
 }
 
+TEST_CASE("a job replaced after its run finished is destroyed on an executor thread") {
+    Probe<int> p;
+    const std::thread::id ui_thread = std::this_thread::get_id();
+    int dep = 0;
+    auto destroyed_on = std::make_shared<std::atomic<std::thread::id>>();
+    p.hook = [&] {
+        return use_thread([d = dep, marker = OnDestroy([destroyed_on, d = dep] {
+                                        if (d == 0) *destroyed_on = std::this_thread::get_id();
+                                    })] { return d; },
+                          deps(dep));
+    };
+    REQUIRE(p.until([&] { return p.last.state() == ResultState::Finished; }));
+    dep = 1;
+    REQUIRE(p.until([&] {
+        return p.last.state() == ResultState::Finished && *p.last.value() == 1 &&
+               p.ui.runtime().stats().active_work == 0;
+    }));
+    REQUIRE(eventually([&] { return destroyed_on->load() != std::thread::id(); }));
+    CHECK(destroyed_on->load() != ui_thread);
+}
+
+TEST_CASE("a replaced job whose next run never starts is destroyed off the UI thread at unmount") {
+    // One slot, held by a blocker while the row's new run waits in the queue: no executor thread
+    // ever takes that run, so only the unmount can release the job it replaced.
+    ExecutorOptions one_slot;
+    one_slot.max_running = 1;
+    auto executor = std::make_shared<Executor>(one_slot);
+    const ThreadOptions on_it{.executor = executor};
+    Probe<int> p;
+    const std::thread::id ui_thread = std::this_thread::get_id();
+    int dep = 0;
+    bool blocker = false;
+    Event blocking, release;
+    auto destroyed_on = std::make_shared<std::atomic<std::thread::id>>();
+    auto destroyed = std::make_shared<std::atomic<int>>(0);
+    p.hook = [&] {
+        if (blocker)
+            component("blocker", [&] {
+                use_thread(
+                    [&] {
+                        blocking.set();
+                        release.wait();
+                        return 0;
+                    },
+                    on_it);
+            });
+        return use_thread([d = dep, marker = OnDestroy([destroyed_on, destroyed, d = dep] {
+                                        if (d == 0) *destroyed_on = std::this_thread::get_id();
+                                        ++*destroyed;
+                                    })] { return d; },
+                          deps(dep), on_it);
+    };
+    REQUIRE(p.until([&] { return p.last.state() == ResultState::Finished; }));
+    blocker = true;
+    REQUIRE(p.until([&] { return blocking.is_set(); }));
+    dep = 1;
+    p.frame();  // the new run is queued behind the blocker
+    REQUIRE(p.last.state() == ResultState::Starting);
+    p.last.cancel();  // taken out of the queue: it never runs
+    REQUIRE(p.until_state(ResultState::Cancelled));
+    p.mounted = false;
+    p.frame();
+    release.set();
+    CHECK(work_drops_to_zero(p.ui));
+    REQUIRE(eventually([&] { return destroyed->load() == 2; }));  // both jobs, once each
+    CHECK(destroyed_on->load() != ui_thread);
+}
+
 //----------------------------------------------------------------------------------------------
 // Result types whose moves throw
 

@@ -175,6 +175,9 @@ bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job,
         if (show_starting) show_starting_locked(released);
         submit_now = running_ == 0;
         submit_policy = policy_;
+        // The thread that takes the new run releases the replaced job (one at a time: an older
+        // one still waiting goes to the service thread below).
+        if (old_job && !retired_job_) retired_job_ = std::move(old_job);
     }
     stop_and_release(std::move(previous), std::move(old_job));
     if (submit_now) submit(submit_policy);
@@ -217,12 +220,14 @@ void ThreadHookBase::execute() noexcept {
     std::shared_ptr<RunSignal> signal = std::make_shared<RunSignal>();
     signal_ = signal;
     std::shared_ptr<const ErasedJob> job = job_;
+    std::shared_ptr<const ErasedJob> retired = std::move(retired_job_);
     const bool intrusive = policy_.intrusive;
     running_ = generation;
     state_ = ResultState::Running;
     bool notify = touch_locked();
     lock.unlock();
     if (notify) notify_changed();
+    retired.reset();  // a replaced job's captures are destroyed here, outside the lock
 
     std::shared_ptr<const void> returned;
     std::exception_ptr error;
@@ -330,6 +335,7 @@ void ThreadHookBase::retry() {
 void ThreadHookBase::detach() {
     std::shared_ptr<RunSignal> signal;
     std::shared_ptr<const ErasedJob> job;
+    std::shared_ptr<const ErasedJob> retired;  // replaced, and no run took it since
     bool settled = false;
     {
         std::lock_guard lock(mutex_);
@@ -338,11 +344,13 @@ void ThreadHookBase::detach() {
         detached_ = true;
         ++generation_;
         job = std::move(job_);
+        retired = std::move(retired_job_);
         if (pending || running_ != 0) signal = signal_;  // else the last run is over
         settled = pending && running_ == 0;
     }
     if (settled) executor_->withdraw(*this);
     stop_and_release(std::move(signal), std::move(job));
+    stop_and_release(nullptr, std::move(retired));
     if (settled) sink_->work_ended();
 }
 

@@ -40,9 +40,10 @@ std::string describe_error(const std::exception_ptr& error);
 }  // namespace detail
 
 // A snapshot of a use_thread hook as of the current frame. Copying it is cheap (one shared
-// pointer); it never copies T. The accessors read the snapshot and may be called from any thread;
-// the snapshot does not change after it was returned. A Result may outlive its component: its
-// accessors keep working, cancel() and retry() then do nothing.
+// pointer; in a use_thread's first frame also a weak one); it never copies T. The accessors read
+// the snapshot and may be called from any thread; the snapshot does not change after it was
+// returned. A Result may outlive its component: its accessors keep working, cancel() and retry()
+// then do nothing.
 template <class T>
 class Result {
   public:

@@ -9,8 +9,9 @@
 // is Waiting; the executing one submits the hook again when it leaves user code.
 //
 // User code never runs under mutex_: the job (and its captures) is destroyed on the executor's
-// threads, stop requests (which run std::stop_callbacks) are chores of the executor's service
-// thread, and replaced values are released after unlocking.
+// threads (a replaced job by the thread that takes the next run), stop requests (which run
+// std::stop_callbacks) are chores of the executor's service thread, and replaced values are
+// released after unlocking.
 #pragma once
 
 #include <imhooks/detail/core.h>
@@ -170,6 +171,10 @@ class ThreadHookBase : public ThreadControl,
     // requested run has not been taken (stopping it then is a matter of generations).
     std::shared_ptr<RunSignal> signal_;
     std::shared_ptr<const ErasedJob> job_;
+    // A job replaced by a newer one (a dependency change, a task called with new arguments),
+    // released by the executor thread that takes the next run: replacing the jobs of thousands
+    // of rows in one frame posts no chore for each. detach() releases it if no run comes.
+    std::shared_ptr<const ErasedJob> retired_job_;
     JobTimeline timeline_;  // the states snapshots showed
 
   private:
