@@ -97,6 +97,46 @@ TEST_CASE("calling fewer or more hooks than the previous frame raises HookError"
     CHECK_THAT(hook_error_of(ui, body), Catch::Contains("slot 1 was no hook"));
 }
 
+TEST_CASE("a component with many hooks keeps each one's state and cleans up the last one first") {
+    // 1, 3, 4, 5, 9 and 20 hooks: the slot list moves from the instance to the heap and grows.
+    for (const int hooks : {1, 3, 4, 5, 9, 20}) {
+        Headless ui;
+        bool show = true;
+        std::vector<int> seen, cleaned;
+        auto body = [&] {
+            if (!show) return;
+            component("panel", [&] {
+                seen.clear();
+                for (int i = 0; i < hooks; ++i) {
+                    int& count = use_ref(i * 100);
+                    seen.push_back(count++);
+                    use_effect([&, i] { return [&, i] { cleaned.push_back(i); }; }, deps());
+                }
+            });
+        };
+        ui.frame(body);
+        ui.frame(body);
+        REQUIRE(seen.size() == static_cast<std::size_t>(hooks));
+        for (int i = 0; i < hooks; ++i) CHECK(seen[static_cast<std::size_t>(i)] == i * 100 + 1);
+        show = false;
+        ui.frame(body);
+        std::vector<int> reversed;
+        for (int i = hooks; i-- > 0;) reversed.push_back(i);
+        CHECK(cleaned == reversed);
+    }
+}
+
+TEST_CASE("more than 65,535 hooks in one component raise HookError naming it") {
+    Headless ui;
+    auto body = [&] {
+        component("huge", [&] {
+            for (int i = 0; i < 70'000; ++i) use_ref(0);
+        });
+    };
+    const std::string message = hook_error_of(ui, body);
+    CHECK_THAT(message, Catch::Contains("\"huge\" called more than 65535 hooks"));
+}
+
 TEST_CASE("a hook outside a component raises HookError") {
     Headless ui;
     const std::string message = hook_error_of(ui, [] { use_state(0); });

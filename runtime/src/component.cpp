@@ -17,9 +17,7 @@ struct ComponentAccess {
     static Instance* parent(Instance& instance) { return instance.parent_; }
     static bool& committed(Instance& instance) { return instance.committed_; }
     static std::size_t cursor(Instance& instance) { return instance.cursor_; }
-    static const std::vector<std::unique_ptr<Slot>>& slots(Instance& instance) {
-        return instance.slots_;
-    }
+    static std::size_t slot_count(Instance& instance) { return instance.slot_count_; }
     static ImGuiID id(Instance& instance) { return instance.id_; }
     static bool own_seed(Instance& instance) { return instance.own_seed_; }
     static bool failed(Instance& instance) { return instance.failed_flag_; }
@@ -156,11 +154,11 @@ ComponentScope enter_component(std::string_view name, long long int_key, bool st
 void leave_component(ComponentScope& scope) {
     Instance& instance = *scope.instance;
     const std::size_t cursor = Access::cursor(instance);
-    const auto& slots = Access::slots(instance);
-    if (Access::committed(instance) && cursor < slots.size())
+    const std::size_t slots = Access::slot_count(instance);
+    if (Access::committed(instance) && cursor < slots)
         Access::throw_changed(instance, cursor,
                               "no hook (this frame called " + std::to_string(cursor) + " of " +
-                                  std::to_string(slots.size()) + ")");
+                                  std::to_string(slots) + ")");
     Access::committed(instance) = true;
     ImGui::PopID();
     RuntimeImpl& runtime = *scope.runtime;

@@ -9,6 +9,7 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <bit>
 #include <climits>
 #include <cstdint>
 #include <cstdio>
@@ -84,12 +85,12 @@ std::string hook_name(HookKind kind, const std::type_info& value_type) {
 
 void Instance::throw_changed(std::size_t index, const std::string& now) const {
     std::string was;
-    if (index < slots_.size()) {
-        const Slot& slot = *slots_[index];
+    if (index < slot_count_) {
+        const Slot& slot = *slot_data()[index];
         was = hook_name(slot.kind(), slot.value_type());
         if (was == now) was += " with other dependency types";
     } else {
-        was = "no hook (the previous frame called " + std::to_string(slots_.size()) + ")";
+        was = "no hook (the previous frame called " + std::to_string(slot_count_) + ")";
     }
     throw HookError("imhooks: hooks changed between frames in component " + quoted(name_) +
                     ": slot " + std::to_string(index) + " was " + was + ", now " + now +
@@ -106,11 +107,46 @@ Instance::Instance(RuntimeImpl& runtime, std::string_view key, long long int_key
       seed_(seed),
       string_key_(string_key),
       runtime_(runtime),
-      name_(string_key ? std::string(key) : int_key_name(int_key)) {
-    slots_.reserve(4);  // allocated now, next to the instance: most components have few hooks
+      name_(string_key ? std::string(key) : int_key_name(int_key)) {}
+
+Instance::~Instance() {
+    clear_slots();
 }
 
-Instance::~Instance() = default;
+void Instance::push_slot(std::unique_ptr<Slot> slot) {
+    const std::size_t count = slot_count_;
+    if (count < kInlineSlots) {
+        slots_.inline_slots[count] = slot.release();
+        ++slot_count_;
+        return;
+    }
+    const bool on_heap = count > kInlineSlots;
+    if (!on_heap || std::has_single_bit(count)) {
+        // Full: the inline pointers move to a heap array, or the heap array doubles.
+        const std::size_t capacity = on_heap ? count * 2 : std::bit_ceil(kInlineSlots + 1);
+        auto grown = std::make_unique<Slot*[]>(capacity);
+        std::copy_n(slot_data(), count, grown.get());
+        if (on_heap) delete[] slots_.heap;
+        slots_.heap = grown.release();
+    }
+    slots_.heap[count] = slot.release();
+    ++slot_count_;
+}
+
+void Instance::clear_slots() noexcept {
+    const std::size_t count = slot_count_;
+    Slot** data = slot_data();
+    slot_count_ = 0;
+    for (std::size_t i = count; i-- > 0;) delete data[i];
+    if (count > kInlineSlots) delete[] data;
+}
+
+void Instance::throw_too_many_hooks() const {
+    throw HookError("imhooks: component " + quoted(name_) + " called more than " +
+                    std::to_string(kMaxSlots) +
+                    " hooks in one frame; keep a component's hooks few (a loop of hooks belongs "
+                    "in child components, one per item)");
+}
 
 namespace {
 
@@ -203,14 +239,14 @@ const std::shared_ptr<ExecutorState>& Instance::executor() const {
 
 void Instance::unmount() noexcept {
     runtime_.forget_after_frame(*this);  // e.g. an effect scheduled before its body threw
-    for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) {
+    for (std::size_t i = slot_count_; i-- > 0;) {
         try {
-            (*it)->unmount();
+            slot_data()[i]->unmount();
         } catch (...) {
             runtime_.report(name_, "cleanup", std::current_exception());
         }
     }
-    while (!slots_.empty()) slots_.pop_back();
+    clear_slots();
     committed_ = false;
     cursor_ = 0;
 }
@@ -706,11 +742,11 @@ bool RuntimeImpl::for_each_component(const std::function<void(const ComponentInf
         info.id = instance.id_;
         info.window_id = instance.window_id_;
         info.name = instance.name_;
-        info.hooks = instance.slots_.size();
+        info.hooks = instance.slot_count_;
         info.last_frame = instance.last_frame_;
         info.parent_id = instance.parent_id_;
         if (with_hooks)
-            for (const auto& slot : instance.slots_)
+            for (const Slot* slot : instance.slots())
                 info.hook_list.push_back(
                     {hook_kind_name(slot->kind()), type_name(slot->value_type()), slot->status()});
         visit(info);

@@ -13,6 +13,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <typeinfo>
@@ -101,8 +102,8 @@ class alignas(64) Instance {
     template <class S, class Make>
     S& slot(Make&& make) {
         const std::size_t index = cursor_++;
-        if (index < slots_.size()) [[likely]] {
-            Slot& existing = *slots_[index];
+        if (index < slot_count_) [[likely]] {
+            Slot& existing = *slot_data()[index];
             if (existing.slot_type_ == &typeid(S) || *existing.slot_type_ == typeid(S)) [[likely]]
                 return static_cast<S&>(existing);
             throw_changed(index, hook_name(S::kKind, typeid(typename S::value_type)));
@@ -123,7 +124,7 @@ class alignas(64) Instance {
     ImGuiID window_id() const { return window_id_; }
     ImGuiID parent_id() const { return parent_id_; }
     std::uint32_t last_frame() const { return last_frame_; }  // low bits of the frame number
-    const std::vector<std::unique_ptr<Slot>>& slots() const { return slots_; }
+    std::span<Slot* const> slots() const { return {slot_data(), slot_count_}; }
 
     // A job this instance's body read in the current render (a Task's result()), for inspectors;
     // `weak()` gives the job's weak_ptr<JobSource>, made only the first time. UI thread, inside
@@ -153,12 +154,32 @@ class alignas(64) Instance {
     template <class S, class Make>
     [[gnu::noinline]] S& create_slot(std::size_t index, Make&& make) {
         if (committed_) throw_changed(index, hook_name(S::kKind, typeid(typename S::value_type)));
+        if (index >= kMaxSlots) throw_too_many_hooks();
         std::unique_ptr<S> created = std::forward<Make>(make)();
         created->slot_type_ = &typeid(S);
         S& result = *created;
-        slots_.push_back(std::move(created));
+        push_slot(std::move(created));
         return result;
     }
+    // The slot pointers: the first kInlineSlots inside the instance's hot cache line (most
+    // components have few hooks: no allocation, no second line to read), more in a heap array
+    // whose capacity is the count rounded up to a power of two.
+    static constexpr std::size_t kInlineSlots = 3;
+    static constexpr std::size_t kMaxSlots = 65535;
+    union SlotStorage {
+        Slot* inline_slots[kInlineSlots];
+        Slot** heap;
+    };
+    Slot* const* slot_data() const {
+        return slot_count_ > kInlineSlots ? slots_.heap : slots_.inline_slots;
+    }
+    Slot** slot_data() { return slot_count_ > kInlineSlots ? slots_.heap : slots_.inline_slots; }
+    // Takes ownership of `slot` as the last slot (on std::bad_alloc, `slot` is destroyed and
+    // nothing else changes).
+    void push_slot(std::unique_ptr<Slot> slot);
+    // Destroys the slots, last first; the instance shows none meanwhile.
+    void clear_slots() noexcept;
+    [[noreturn]] void throw_too_many_hooks() const;
     struct Failure {
         std::exception_ptr error;
         std::string message;
@@ -174,17 +195,18 @@ class alignas(64) Instance {
     void add_job_read(const JobSource* key, std::weak_ptr<JobSource> job);
 
     // Every frame the instance renders.
-    std::vector<std::unique_ptr<Slot>> slots_;
+    SlotStorage slots_{};  // owned: see slot_data()
     Instance* parent_ = nullptr;
     long long int_key_ = 0;         // the key, for integer keys (compared on every lookup)
     std::uint32_t last_frame_ = 0;  // the low bits of the runtime's frame number
     ImGuiID seed_ = 0;              // the ID stack's top where it is rendered (compared too)
     ImGuiID window_id_ = 0;
-    std::uint32_t cursor_ = 0;
     std::int32_t grace_ms_ = -1;  // ComponentOptions::unmount_grace (RuntimeImpl::grace_ms()):
                                   // -1: the runtime's; kForever; kReleased
-    bool committed_ = false;      // a render completed: the slot list is fixed from now on
-    bool failed_flag_ = false;    // failed_ is set (checked every frame without leaving this line)
+    std::uint16_t slot_count_ = 0;
+    std::uint16_t cursor_ = 0;  // the next hook call's slot
+    bool committed_ = false;    // a render completed: the slot list is fixed from now on
+    bool failed_flag_ = false;  // failed_ is set (checked every frame without leaving this line)
     bool string_key_ = false;
     bool own_seed_ = false;  // its body runs under id_, not under the ID it is filed under
                              // (which another instance with another key had first)
