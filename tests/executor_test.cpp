@@ -550,6 +550,77 @@ TEST_CASE("threads are reused: many short jobs in a row start few threads") {
     CHECK(executor->stats().runs_started >= 100);
 }
 
+TEST_CASE("a run requested while the previous one executes goes on its worker: no thread starts") {
+    // Two slots: a free one a new thread could take.
+    auto executor = executor_with(2);
+    Headless ui({640, 480}, runtime_on(executor));
+    Event first_entered, release_first, second_entered, release_second;
+    std::atomic<int> runs{0};
+    Result<int> shown;
+    auto body = [&] {
+        component("row", [&] {
+            shown = use_thread([&] {
+                const int run = ++runs;
+                (run == 1 ? first_entered : second_entered).set();
+                (run == 1 ? release_first : release_second).wait();
+                return run;
+            });
+        });
+    };
+    ui.frame(body);
+    REQUIRE(first_entered.wait());
+    // The service thread and the worker of the first run.
+    REQUIRE(eventually([&] { return executor->stats().threads_started == 2; }));
+    shown.retry();  // Waiting: the first run still executes
+    release_first.set();
+    REQUIRE(second_entered.wait());
+    // The service thread starts the threads asked for before it runs chores: once this chore
+    // ran, a thread asked for when the second run was queued has been started.
+    Event chore_ran;
+    executor->state()->post_chore([&] { chore_ran.set(); });
+    REQUIRE(chore_ran.wait());
+    CHECK(executor->stats().threads_started == 2);
+    CHECK(executor->stats().threads == 2);
+    release_second.set();
+    REQUIRE(ui.frame_until(body, [&] {
+        return shown.state() == ResultState::Finished && shown.value() && *shown.value() == 2;
+    }));
+}
+
+TEST_CASE(
+    "a thread asked for while every worker was busy is not started once a worker took the run") {
+    auto executor = executor_with(2);
+    Headless ui({640, 480}, runtime_on(executor));
+    Gate gate;
+    Result<int> held, later;
+    bool mount_later = false;
+    auto body = [&] {
+        component("held", [&] { held = use_thread(gate.job()); });
+        if (mount_later) component("later", [&] { later = use_thread([] { return 2; }); });
+    };
+    ui.frame(body);
+    REQUIRE(gate.entered.wait());
+    REQUIRE(eventually([&] { return executor->stats().threads_started == 2; }));
+    // The service thread is kept busy, so the thread asked for next is not started yet.
+    Event service_busy, release_service;
+    executor->state()->post_chore([&] {
+        service_busy.set();
+        release_service.wait();
+    });
+    REQUIRE(service_busy.wait());
+    mount_later = true;
+    ui.frame(body);  // its run is queued: a free slot, no idle worker, a thread asked for
+    gate.release.set();
+    // The worker of the first run comes back and takes it.
+    REQUIRE(ui.frame_until(body, [&] { return later.state() == ResultState::Finished; }));
+    release_service.set();
+    Event chore_ran;
+    executor->state()->post_chore([&] { chore_ran.set(); });
+    REQUIRE(chore_ran.wait());
+    CHECK(executor->stats().threads_started == 2);
+    CHECK(executor->stats().threads == 2);
+}
+
 TEST_CASE("no executor thread is alive once the idle timeout passed after the last job") {
     const std::size_t before = test::baseline_thread_count();
     auto executor = executor_with(2, 256, 20ms);

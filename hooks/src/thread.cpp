@@ -185,9 +185,10 @@ bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job,
     return true;
 }
 
-void ThreadHookBase::submit(const RunPolicy& policy) {
-    if (executor_->submit(std::static_pointer_cast<Work>(shared_from_this()), policy.priority,
-                          policy.dedicated))
+void ThreadHookBase::submit(const RunPolicy& policy, bool after_own_run) {
+    auto work = std::static_pointer_cast<Work>(shared_from_this());
+    if (after_own_run ? executor_->resubmit(std::move(work), policy.priority, policy.dedicated)
+                      : executor_->submit(std::move(work), policy.priority, policy.dedicated))
         return;
     start_failed(
         std::make_exception_ptr(std::runtime_error("imhooks: the executor was shut down")));
@@ -284,7 +285,14 @@ void ThreadHookBase::execute() noexcept {
     if (notify) notify_changed();
     if (discarded) sink_->report_discarded(name_, std::move(discarded));
     after_run();
-    if (resubmit) submit(policy);
+    if (resubmit) {
+        // What the run left is destroyed first: once the hook is queued again, this thread goes
+        // straight back to the queue, where the next run may be waiting for it alone.
+        released = {};
+        replaced_error = nullptr;
+        signal.reset();
+        submit(policy, /*after_own_run=*/true);
+    }
     if (ended) sink_->work_ended();
 }
 
