@@ -35,7 +35,10 @@ void Core::request_frame() {
     if (Instance* requester = t_current_instance ? t_current_instance : t_effect_instance)
         [[unlikely]]
         note_frame_request(*requester, *this);
-    if (dirty_.exchange(true, std::memory_order_acq_rel)) return;  // the burst already woke the UI
+    // The burst already woke the UI. Looked at before it is written: a stream of values asks for
+    // a frame millions of times a second, and a read leaves the flag's cache line shared.
+    if (dirty_.load(std::memory_order_acquire) || dirty_.exchange(true, std::memory_order_acq_rel))
+        return;
     notify_waiters();
     call_waker();
 }
