@@ -587,6 +587,51 @@ TEST_CASE("a run requested while the previous one executes goes on its worker: n
     }));
 }
 
+TEST_CASE("a retry made while the ended run's worker is on its way back goes on that worker") {
+    // A value whose destructor holds the worker that destroys it, after its run ended.
+    struct Held {
+        Event* release = nullptr;
+        explicit Held(Event* e) : release(e) {}
+        Held(Held&& other) noexcept : release(std::exchange(other.release, nullptr)) {}
+        ~Held() {
+            if (release) release->wait();
+        }
+    };
+    auto executor = executor_with(2);
+    Headless ui({640, 480}, runtime_on(executor));
+    Event entered, cancelled_seen, release_value;
+    std::atomic<int> runs{0};
+    Result<Held> shown;
+    auto body = [&] {
+        component("row", [&] {
+            shown = use_thread([&] {
+                if (++runs == 1) {
+                    entered.set();
+                    cancelled_seen.wait();
+                    return Held(&release_value);  // cancelled: dropped on this worker
+                }
+                return Held(nullptr);
+            });
+        });
+    };
+    ui.frame(body);
+    REQUIRE(entered.wait());
+    REQUIRE(eventually([&] { return executor->stats().threads_started == 2; }));
+    shown.cancel();
+    cancelled_seen.set();
+    // The run ended Cancelled; its worker is still destroying the value it returned.
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Cancelled; }));
+    shown.retry();
+    Event chore_ran;
+    executor->state()->post_chore([&] { chore_ran.set(); });
+    REQUIRE(chore_ran.wait());
+    CHECK(executor->stats().threads_started == 2);
+    release_value.set();
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+    CHECK(runs == 2);
+    CHECK(executor->stats().threads_started == 2);
+}
+
 TEST_CASE(
     "a thread asked for while every worker was busy is not started once a worker took the run") {
     auto executor = executor_with(2);

@@ -185,10 +185,9 @@ bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job,
     return true;
 }
 
-void ThreadHookBase::submit(const RunPolicy& policy, bool after_own_run) {
-    auto work = std::static_pointer_cast<Work>(shared_from_this());
-    if (after_own_run ? executor_->resubmit(std::move(work), policy.priority, policy.dedicated)
-                      : executor_->submit(std::move(work), policy.priority, policy.dedicated))
+void ThreadHookBase::submit(const RunPolicy& policy) {
+    if (executor_->submit(std::static_pointer_cast<Work>(shared_from_this()), policy.priority,
+                          policy.dedicated))
         return;
     start_failed(
         std::make_exception_ptr(std::runtime_error("imhooks: the executor was shut down")));
@@ -234,6 +233,9 @@ void ThreadHookBase::execute() noexcept {
     std::exception_ptr error;
     const End end = execute_job(*job, generation, signal, intrusive, returned, error);
     job.reset();  // the job's captures are destroyed here, on this thread, outside the lock
+    // Before anyone can see the run end: a run requested from now on (the Waiting one, a retry)
+    // goes on this thread rather than on one woken or started for it.
+    executor_->run_ended();
 
     Released released;
     std::exception_ptr discarded;
@@ -286,12 +288,11 @@ void ThreadHookBase::execute() noexcept {
     if (discarded) sink_->report_discarded(name_, std::move(discarded));
     after_run();
     if (resubmit) {
-        // What the run left is destroyed first: once the hook is queued again, this thread goes
-        // straight back to the queue, where the next run may be waiting for it alone.
+        // What the run left is destroyed first: the next run waits for this thread.
         released = {};
         replaced_error = nullptr;
         signal.reset();
-        submit(policy, /*after_own_run=*/true);
+        submit(policy);
     }
     if (ended) sink_->work_ended();
 }

@@ -8,8 +8,8 @@
 //   owed_queue_     free slots promised to queued slot works, each with a thread on its way
 //   owed_resumers_  free slots promised to resumers, notified and not yet awake
 //   workers_        worker threads alive, counting those the service thread is asked to start
-//   returning_      workers that queued their hook again at the end of its run, on their way
-//                   back to the queue (counted as coming for it: no thread is started for it)
+//   returning_      workers whose run left user code, on their way back to the queue (counted
+//                   as coming for it: no thread is woken or started for a run they can take)
 // balance_locked() promises every free slot as soon as someone can take it. When resumers and
 // queued works both want one, they take turns: runs that keep coming back from sleep_for() can
 // delay a queued run by one hand-over, never indefinitely. A slot is promised to the queue only
@@ -49,7 +49,7 @@ namespace {
 // worker executes holds a slot now.
 constinit thread_local ExecutorState* t_executor = nullptr;
 constinit thread_local bool t_holds_slot = false;
-// This worker queued a work again at the end of its run and counts in returning_.
+// This worker's run left user code; it counts in returning_ until it is back in its loop.
 constinit thread_local bool t_returning = false;
 
 // The batch of the innermost open BatchScope on this thread (null: none).
@@ -162,7 +162,8 @@ bool ExecutorState::balance_locked(std::size_t self, bool add_threads) {
         add_threads && options_.max_threads > workers_ ? options_.max_threads - workers_ : 0;
     // Threads that can take queued works; the dedicated ones need one each, the rest can take a
     // promised slot.
-    const std::size_t threads = self + starting_ + arriving_ + returning_ + idle_ + room;
+    const std::size_t returning = returning_.load(std::memory_order_relaxed);
+    const std::size_t threads = self + starting_ + arriving_ + returning + idle_ + room;
     const std::size_t backed = threads > queued_dedicated_ ? threads - queued_dedicated_ : 0;
     // A promise the queue can no longer keep (its work withdrawn, its thread gone to a dedicated
     // work or never started) frees the slot again.
@@ -183,8 +184,8 @@ bool ExecutorState::balance_locked(std::size_t self, bool add_threads) {
     }
     const std::size_t demand = owed_queue_ + queued_dedicated_;
     // Threads already on their way to the queue: this one, idle workers woken for it, threads
-    // starting, workers coming back from a run that queued its hook again.
-    const std::size_t coming = self + wakeups_ + starting_ + arriving_ + returning_;
+    // starting, workers coming back from a run.
+    const std::size_t coming = self + wakeups_ + starting_ + arriving_ + returning;
     if (demand <= coming) return false;
     std::size_t need = demand - coming;
     const std::size_t unclaimed = idle_ > wakeups_ ? idle_ - wakeups_ : 0;
@@ -382,7 +383,8 @@ void ExecutorState::worker_main() {
             work->execute();
             work.reset();  // may be the last reference: destroyed outside the lock
             lock.lock();
-            if (std::exchange(t_returning, false)) --returning_;
+            if (std::exchange(t_returning, false))
+                returning_.fetch_sub(1, std::memory_order_relaxed);
             --(dedicated ? waiting_ : running_);
             t_holds_slot = false;
             deadline = idle_deadline();
@@ -456,29 +458,20 @@ bool ExecutorState::submit(std::shared_ptr<Work> work, int priority, bool dedica
                                                std::make_pair(priority, dedicated));
         return true;
     }
-    return queue_now(std::move(work), priority, dedicated, false);
-}
-
-bool ExecutorState::resubmit(std::shared_ptr<Work> work, int priority, bool dedicated) {
-    // Works execute on workers only: this executor's thread here is the worker about to return.
-    if (t_executor != this) return submit(std::move(work), priority, dedicated);
-    return queue_now(std::move(work), priority, dedicated, true);
-}
-
-bool ExecutorState::queue_now(std::shared_ptr<Work> work, int priority, bool dedicated,
-                              bool returning) {
     bool start;
     {
         std::lock_guard lock(mutex_);
         if (closed_) return false;
         queue_locked(std::move(work), priority, dedicated);
-        // Counted until it is back in its loop: a submission from another thread meanwhile (a
-        // retry of the same hook) does not start a thread for the work either.
-        if (returning && !std::exchange(t_returning, true)) ++returning_;
         start = balance_locked();
     }
     if (start) start_service();
     return true;
+}
+
+void ExecutorState::run_ended() {
+    if (t_executor != this || std::exchange(t_returning, true)) return;
+    returning_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void ExecutorState::take_batch(SubmitBatch::Group& group) {

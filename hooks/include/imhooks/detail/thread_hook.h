@@ -130,9 +130,8 @@ class ThreadHookBase : public ThreadControl,
     void describe_history(JobDescription& out) const;
     bool pending_locked() const { return !detached_ && taken_ != generation_; }
     // Submits the hook to the executor (outside mutex_: a failure ends the pending run in Error,
-    // which takes it). `after_own_run`: by the worker whose run of this hook just ended, which
-    // then takes the next run itself unless another thread comes first.
-    void submit(const RunPolicy& policy, bool after_own_run = false);
+    // which takes it).
+    void submit(const RunPolicy& policy);
     // Takes the value pending for the UI into value_ (UI thread, under mutex_); the replaced
     // value goes to `released`, to be destroyed after unlocking.
     void take_fresh_locked(std::shared_ptr<const void>& released) {

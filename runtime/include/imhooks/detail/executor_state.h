@@ -5,6 +5,7 @@
 #include <imhooks/detail/unique_function.h>
 #include <imhooks/executor.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -107,11 +108,11 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     // nothing, once the executor is shut down; a work collected in a batch (see SubmitBatch) is
     // refused at the batch's flush instead, with start_failed. Any thread; never runs user code.
     bool submit(std::shared_ptr<Work> work, int priority, bool dedicated);
-    // submit(), by a worker of this executor at the end of the work it executes, just before it
-    // returns to the queue: it counts as the thread coming for `work`, so no other thread is woken
-    // or started for it (a hook's Waiting run goes on the thread its previous run leaves). From
-    // any other thread, it is submit().
-    bool resubmit(std::shared_ptr<Work> work, int priority, bool dedicated);
+    // By the worker executing a work, once its run left user code: until the worker is back in its
+    // loop it counts as a thread coming for the queue, so a run submitted meanwhile (the hook's
+    // Waiting run, a retry from the UI that saw the run end) goes on it, and no other thread is
+    // woken or started for it. From any other thread: nothing.
+    void run_ended();
     // Takes `work` out of the queue. True when it was queued. Any thread.
     bool withdraw(Work& work);
     // Runs `chore` on the executor's service thread (stop requests, destruction of finished jobs):
@@ -137,8 +138,6 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     std::size_t resuming_for_testing() const;
 
   private:
-    // Queues `work` and balances; `returning`: the calling worker counts as coming for it.
-    bool queue_now(std::shared_ptr<Work> work, int priority, bool dedicated, bool returning);
     struct Queue {  // one priority level, newest at head
         int priority = 0;
         Work* head = nullptr;
@@ -186,13 +185,15 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     // resumers (notified, not yet awake). Nobody else takes them.
     std::size_t owed_queue_ = 0;
     std::size_t owed_resumers_ = 0;
-    bool queue_turn_ = false;    // whether the next slot both want goes to the queue
-    std::size_t workers_ = 0;    // worker threads alive or being started
-    std::size_t starting_ = 0;   // worker threads asked of the service thread, not yet started
-    std::size_t arriving_ = 0;   // worker threads started, not yet in their loop
-    std::size_t returning_ = 0;  // workers that queued a work again at the end of their run
-    std::size_t idle_ = 0;       // workers waiting for work
-    std::size_t wakeups_ = 0;    // idle workers notified that have not woken yet
+    bool queue_turn_ = false;   // whether the next slot both want goes to the queue
+    std::size_t workers_ = 0;   // worker threads alive or being started
+    std::size_t starting_ = 0;  // worker threads asked of the service thread, not yet started
+    std::size_t arriving_ = 0;  // worker threads started, not yet in their loop
+    // Workers whose run left user code, on their way back to their loop (see run_ended()).
+    // Counted up without mutex_, by the worker; down under it.
+    std::atomic<std::size_t> returning_{0};
+    std::size_t idle_ = 0;     // workers waiting for work
+    std::size_t wakeups_ = 0;  // idle workers notified that have not woken yet
     bool service_alive_ = false;
     bool service_notified_ = false;  // notified since it last looked at its work
     bool closed_ = false;
