@@ -82,7 +82,7 @@ void P7_imhooks(benchmark::State& state, bool per_frame) {
                                  runtime->stats().active_work == 0;
         };
         // The process's threads before the runtime's executor started any.
-        const int others = thread_count();
+        const int others = settled_thread_count();
         if (!frame_until(*runtime, "P7", ui, started)) {
             state.SkipWithError("the job did not start in 30 s");
             return;
@@ -149,8 +149,9 @@ void P7_hand_written(benchmark::State& state, bool per_frame) {
         };
         if (!endless) running.wait();
         std::this_thread::sleep_for(1ms);
+        // Every thread but the job's, the sampler's included (started next).
+        const int others = settled_thread_count() + 1 - (endless ? 1 : 0);
         ThreadSampler sampler;
-        const int others = thread_count() - (endless ? 1 : 0);
         Clock::duration in_retry{};
         for (int i = 0; i < p7_retries(); ++i) {
             const Clock::time_point before = Clock::now();

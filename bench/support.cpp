@@ -76,6 +76,21 @@ int thread_count() {
     return count;
 }
 
+int settled_thread_count() {
+    const Clock::time_point deadline = Clock::now() + std::chrono::seconds(10);
+    int count = thread_count();
+    Clock::time_point since = Clock::now();
+    while (Clock::now() - since < std::chrono::milliseconds(100) && Clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        const int now = thread_count();
+        if (now != count) {
+            count = now;
+            since = Clock::now();
+        }
+    }
+    return count;
+}
+
 void spin_for(std::chrono::nanoseconds duration) {
     const Clock::time_point end = Clock::now() + duration;
     while (Clock::now() < end) {

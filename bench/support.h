@@ -86,6 +86,9 @@ std::chrono::nanoseconds thread_cpu_time();
 long resident_kib();
 // Threads of this process (from /proc/self/task).
 int thread_count();
+// thread_count() once it held still for 100 ms (at most 10 s): threads of an earlier benchmark
+// may still be exiting.
+int settled_thread_count();
 // Spins (no sleep, no syscall) for `duration`: work of a known length.
 void spin_for(std::chrono::nanoseconds duration);
 

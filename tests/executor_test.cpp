@@ -587,6 +587,34 @@ TEST_CASE("a run requested while the previous one executes goes on its worker: n
     }));
 }
 
+TEST_CASE("a retry made while a worker takes the run from the queue goes with that run") {
+    auto executor = executor_with(2);
+    Event taken, release;
+    std::atomic<int> takes{0};
+    executor->state()->hold_after_take_for_testing([&] {
+        if (++takes > 1) return;
+        taken.set();
+        release.wait();
+    });
+    Headless ui({640, 480}, runtime_on(executor));
+    std::atomic<int> runs{0};
+    Result<int> shown;
+    auto body = [&] { component("row", [&] { shown = use_thread([&] { return ++runs; }); }); };
+    ui.frame(body);
+    REQUIRE(taken.wait());  // a worker holds the run, not started yet
+    REQUIRE(eventually([&] { return executor->stats().threads_started == 2; }));
+    shown.retry();
+    Event chore_ran;
+    executor->state()->post_chore([&] { chore_ran.set(); });
+    REQUIRE(chore_ran.wait());
+    CHECK(executor->stats().threads_started == 2);
+    CHECK(executor->stats().queued == 0);
+    release.set();
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+    CHECK(runs == 1);  // the retry's run; the first never started
+    CHECK(executor->stats().threads_started == 2);
+}
+
 TEST_CASE("a retry made while the ended run's worker is on its way back goes on that worker") {
     // A value whose destructor holds the worker that destroys it, after its run ended.
     struct Held {

@@ -155,6 +155,7 @@ bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job,
     {
         std::lock_guard lock(mutex_);
         if (detached_) return false;
+        const bool was_dedicated = policy_.dedicated;
         if (job) old_job = std::exchange(job_, std::move(job));
         if (policy) policy_ = *policy;
         if (!job_) return false;
@@ -173,7 +174,9 @@ bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job,
         progress_text_.clear();
         notify = touch_locked();
         if (show_starting) show_starting_locked(released);
-        submit_now = running_ == 0;
+        // A worker that took the hook from the queue and has not started yet runs this one (on
+        // the same kind of thread).
+        submit_now = running_ == 0 && !(taken_by_worker() && policy_.dedicated == was_dedicated);
         submit_policy = policy_;
         // The thread that takes the new run releases the replaced job (one at a time: an older
         // one still waiting goes to the service thread below).
@@ -210,6 +213,7 @@ void ThreadHookBase::stop_and_release(std::shared_ptr<RunSignal> signal,
 
 void ThreadHookBase::execute() noexcept {
     std::unique_lock lock(mutex_);
+    execution_began();
     // A second queue entry (submitted while the first was being taken) finds nothing to do, and
     // a run never starts while another of this hook executes user code (rule 3).
     if (!pending_locked() || running_ != 0) return;

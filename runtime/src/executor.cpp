@@ -371,6 +371,7 @@ void ExecutorState::worker_main() {
             if (dedicated && queued_slot_ > 0 && owed_queue_ > 0)
                 dedicated = dedicated_queues_.front().priority >= slot_queues_.front().priority;
             std::shared_ptr<Work> work = pop_locked(dedicated);
+            work->taken_.store(true, std::memory_order_relaxed);
             if (!dedicated) --owed_queue_;
             ++(dedicated ? waiting_ : running_);
             ++runs_started_;
@@ -380,6 +381,7 @@ void ExecutorState::worker_main() {
             const bool start = balance_locked();
             lock.unlock();
             if (start) start_service();
+            if (hold_after_take_) hold_after_take_();
             work->execute();
             work.reset();  // may be the last reference: destroyed outside the lock
             lock.lock();

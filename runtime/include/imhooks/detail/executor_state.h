@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -35,8 +36,17 @@ class Work {
     // says why) or the executor shut down. Called without any executor lock held.
     virtual void start_failed(std::exception_ptr error) noexcept = 0;
 
+  protected:
+    // True from the moment a worker takes the work from the queue until execute() calls
+    // execution_began(): that call executes the newest run, so a run requested meanwhile needs no
+    // submission of its own (one would only queue the work again, for a thread to find nothing).
+    // Read and cleared under the work's own lock, which execute() takes first.
+    bool taken_by_worker() const { return taken_.load(std::memory_order_acquire); }
+    void execution_began() { taken_.store(false, std::memory_order_release); }
+
   private:
     friend class ExecutorState;
+    std::atomic<bool> taken_{false};
     std::shared_ptr<Work> keep_;  // set while queued
     Work* prev_ = nullptr;
     Work* next_ = nullptr;
@@ -136,6 +146,11 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     void fail_thread_starts_for_testing(int count);
     // Test seam: runs back from sleep_for() or blocking() that wait for a slot now. Any thread.
     std::size_t resuming_for_testing() const;
+    // Test seam: workers call `hold` after taking a work from the queue, before executing it.
+    // Set before the first work is submitted.
+    void hold_after_take_for_testing(std::function<void()> hold) {
+        hold_after_take_ = std::move(hold);
+    }
 
   private:
     struct Queue {  // one priority level, newest at head
@@ -192,8 +207,9 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     // Workers whose run left user code, on their way back to their loop (see run_ended()).
     // Counted up without mutex_, by the worker; down under it.
     std::atomic<std::size_t> returning_{0};
-    std::size_t idle_ = 0;     // workers waiting for work
-    std::size_t wakeups_ = 0;  // idle workers notified that have not woken yet
+    std::function<void()> hold_after_take_;  // test seam
+    std::size_t idle_ = 0;                   // workers waiting for work
+    std::size_t wakeups_ = 0;                // idle workers notified that have not woken yet
     bool service_alive_ = false;
     bool service_notified_ = false;  // notified since it last looked at its work
     bool closed_ = false;
