@@ -237,9 +237,6 @@ void ThreadHookBase::execute() noexcept {
     std::exception_ptr error;
     const End end = execute_job(*job, generation, signal, intrusive, returned, error);
     job.reset();  // the job's captures are destroyed here, on this thread, outside the lock
-    // Before anyone can see the run end: a run requested from now on (the Waiting one, a retry)
-    // goes on this thread rather than on one woken or started for it.
-    executor_->run_ended();
 
     Released released;
     std::exception_ptr discarded;
@@ -292,10 +289,12 @@ void ThreadHookBase::execute() noexcept {
     if (discarded) sink_->report_discarded(name_, std::move(discarded));
     after_run();
     if (resubmit) {
-        // What the run left is destroyed first: the next run waits for this thread.
+        // What the run left is destroyed first (user code, which may wait for another run: that
+        // one may need another thread); then the Waiting run goes on this thread.
         released = {};
         replaced_error = nullptr;
         signal.reset();
+        executor_->returning();
         submit(policy);
     }
     if (ended) sink_->work_ended();

@@ -8,8 +8,8 @@
 //   owed_queue_     free slots promised to queued slot works, each with a thread on its way
 //   owed_resumers_  free slots promised to resumers, notified and not yet awake
 //   workers_        worker threads alive, counting those the service thread is asked to start
-//   returning_      workers whose run left user code, on their way back to the queue (counted
-//                   as coming for it: no thread is woken or started for a run they can take)
+//   returning_      workers that queued their work again, on their way back to the queue with
+//                   no user code left to run (counted as coming for it)
 // balance_locked() promises every free slot as soon as someone can take it. When resumers and
 // queued works both want one, they take turns: runs that keep coming back from sleep_for() can
 // delay a queued run by one hand-over, never indefinitely. A slot is promised to the queue only
@@ -49,7 +49,7 @@ namespace {
 // worker executes holds a slot now.
 constinit thread_local ExecutorState* t_executor = nullptr;
 constinit thread_local bool t_holds_slot = false;
-// This worker's run left user code; it counts in returning_ until it is back in its loop.
+// This worker counts in returning_ until it is back in its loop (see returning()).
 constinit thread_local bool t_returning = false;
 
 // The batch of the innermost open BatchScope on this thread (null: none).
@@ -471,7 +471,7 @@ bool ExecutorState::submit(std::shared_ptr<Work> work, int priority, bool dedica
     return true;
 }
 
-void ExecutorState::run_ended() {
+void ExecutorState::returning() {
     if (t_executor != this || std::exchange(t_returning, true)) return;
     returning_.fetch_add(1, std::memory_order_relaxed);
 }

@@ -118,11 +118,11 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     // nothing, once the executor is shut down; a work collected in a batch (see SubmitBatch) is
     // refused at the batch's flush instead, with start_failed. Any thread; never runs user code.
     bool submit(std::shared_ptr<Work> work, int priority, bool dedicated);
-    // By the worker executing a work, once its run left user code: until the worker is back in its
-    // loop it counts as a thread coming for the queue, so a run submitted meanwhile (the hook's
-    // Waiting run, a retry from the UI that saw the run end) goes on it, and no other thread is
-    // woken or started for it. From any other thread: nothing.
-    void run_ended();
+    // By the worker executing a work, right before it submits that work again at the end of the
+    // work's run, with no user code left to run: until the worker is back in its loop it counts
+    // as a thread coming for the queue, so the resubmitted run, and a run submitted meanwhile,
+    // go on it rather than on a thread woken or started for them. From any other thread: nothing.
+    void returning();
     // Takes `work` out of the queue. True when it was queued. Any thread.
     bool withdraw(Work& work);
     // Runs `chore` on the executor's service thread (stop requests, destruction of finished jobs):
@@ -204,7 +204,7 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     std::size_t workers_ = 0;   // worker threads alive or being started
     std::size_t starting_ = 0;  // worker threads asked of the service thread, not yet started
     std::size_t arriving_ = 0;  // worker threads started, not yet in their loop
-    // Workers whose run left user code, on their way back to their loop (see run_ended()).
+    // Workers on their way back to their loop with no user code left to run (see returning()).
     // Counted up without mutex_, by the worker; down under it.
     std::atomic<std::size_t> returning_{0};
     std::function<void()> hold_after_take_;  // test seam
