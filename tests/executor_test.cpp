@@ -615,6 +615,52 @@ TEST_CASE("a retry made while a worker takes the run from the queue goes with th
     CHECK(executor->stats().threads_started == 2);
 }
 
+TEST_CASE("a retry made while the ended run's worker is on its way back goes on that worker") {
+    auto executor = executor_with(2);
+    Headless ui({640, 480}, runtime_on(executor));
+    // The waker is the last thing the worker calls for its run: held there, the worker has ended
+    // the run and not yet come back to the queue.
+    std::atomic<bool> hold_wake{false};
+    Event wake_held, release_wake;
+    ui.runtime().set_waker([&] {
+        if (!hold_wake.exchange(false)) return;
+        wake_held.set();
+        release_wake.wait();
+    });
+    Event entered, finish;
+    std::atomic<int> runs{0};
+    Result<int> shown;
+    auto body = [&] {
+        component("row", [&] {
+            shown = use_thread([&] {
+                const int run = ++runs;
+                if (run == 1) {
+                    entered.set();
+                    finish.wait();
+                }
+                return run;
+            });
+        });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Running; }));
+    REQUIRE(entered.wait());
+    REQUIRE(eventually([&] { return executor->stats().threads_started == 2; }));
+    hold_wake = true;
+    finish.set();
+    REQUIRE(wake_held.wait());
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+    shown.retry();
+    Event chore_ran;
+    executor->state()->post_chore([&] { chore_ran.set(); });
+    REQUIRE(chore_ran.wait());
+    CHECK(executor->stats().threads_started == 2);
+    release_wake.set();
+    REQUIRE(ui.frame_until(body, [&] {
+        return shown.state() == ResultState::Finished && shown.value() && *shown.value() == 2;
+    }));
+    CHECK(executor->stats().threads_started == 2);
+}
+
 TEST_CASE("a run requested while a worker destroys an ended run's value gets a thread of its own") {
     // A value whose destructor, run by the worker of the ended run, waits for the next run to
     // start: that run must not wait for this worker.

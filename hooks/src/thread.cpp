@@ -285,18 +285,18 @@ void ThreadHookBase::execute() noexcept {
         ended = true;
     }
     lock.unlock();
+    // What the run replaced is destroyed first: user code, which may wait for another run (one
+    // that may need another thread).
+    released = {};
+    replaced_error = nullptr;
+    signal.reset();
+    // No user code is left for this thread (the waker is cheap by contract): a run requested from
+    // now on (the Waiting one, a retry from a UI that saw this run end) goes on it.
+    executor_->returning();
     if (notify) notify_changed();
     if (discarded) sink_->report_discarded(name_, std::move(discarded));
     after_run();
-    if (resubmit) {
-        // What the run left is destroyed first (user code, which may wait for another run: that
-        // one may need another thread); then the Waiting run goes on this thread.
-        released = {};
-        replaced_error = nullptr;
-        signal.reset();
-        executor_->returning();
-        submit(policy);
-    }
+    if (resubmit) submit(policy);
     if (ended) sink_->work_ended();
 }
 

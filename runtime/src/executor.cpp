@@ -358,6 +358,9 @@ void ExecutorState::worker_main() {
                    : now + std::chrono::duration_cast<Clock::duration>(options_.idle_timeout);
     };
     Clock::time_point deadline = idle_deadline();
+    // The work this worker executed last: possibly the last reference, so released outside the
+    // lock, and only once the worker no longer counts as returning (its destructor is user code).
+    std::shared_ptr<Work> finished;
     for (;;) {
         // Also hands out the slot this worker's last run freed: this worker may take it for the
         // queue, or a resumer gets it.
@@ -380,10 +383,11 @@ void ExecutorState::worker_main() {
             // go to another thread, or back.
             const bool start = balance_locked();
             lock.unlock();
+            finished.reset();
             if (start) start_service();
             if (hold_after_take_) hold_after_take_();
             work->execute();
-            work.reset();  // may be the last reference: destroyed outside the lock
+            finished = std::move(work);
             lock.lock();
             if (std::exchange(t_returning, false))
                 returning_.fetch_sub(1, std::memory_order_relaxed);
@@ -391,6 +395,12 @@ void ExecutorState::worker_main() {
             t_holds_slot = false;
             deadline = idle_deadline();
             continue;
+        }
+        if (finished) {
+            lock.unlock();
+            finished.reset();
+            lock.lock();
+            continue;  // work may have come meanwhile
         }
         if (closed_ || Clock::now() >= deadline) break;
         ++idle_;
