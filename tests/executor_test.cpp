@@ -1,6 +1,7 @@
 // The executor: its bound on running jobs, its elastic threads for waiting jobs, its queue order,
 // the runs that leave the queue without running, and its threads' lifetime.
 #include "support.h"
+#include "use_thread_probe.h"
 
 #include <imhooks/detail/executor_state.h>
 #include <imhooks/headless.h>
@@ -41,6 +42,15 @@ RuntimeOptions runtime_on(std::shared_ptr<Executor> executor) {
     RuntimeOptions options;
     options.executor = std::move(executor);
     return options;
+}
+
+// The threads `executor` has started, once its service thread has handled every start asked
+// for so far: it starts threads before it runs chores, so a chore that ran marks the point.
+std::size_t threads_started_settled(Executor& executor) {
+    Event chore_ran;
+    executor.state()->post_chore([&] { chore_ran.set(); });
+    REQUIRE(chore_ran.wait());
+    return executor.stats().threads_started;
 }
 
 // A job that holds its slot (it waits without telling the executor) until released.
@@ -554,37 +564,18 @@ TEST_CASE("a run requested while the previous one executes goes on its worker: n
     // Two slots: a free one a new thread could take.
     auto executor = executor_with(2);
     Headless ui({640, 480}, runtime_on(executor));
-    Event first_entered, release_first, second_entered, release_second;
-    std::atomic<int> runs{0};
+    test::FirstRunBlocks job;
     Result<int> shown;
-    auto body = [&] {
-        component("row", [&] {
-            shown = use_thread([&] {
-                const int run = ++runs;
-                (run == 1 ? first_entered : second_entered).set();
-                (run == 1 ? release_first : release_second).wait();
-                return run;
-            });
-        });
-    };
+    auto body = [&] { component("row", [&] { shown = job.use(); }); };
     ui.frame(body);
-    REQUIRE(first_entered.wait());
+    REQUIRE(job.first_running.wait());
     // The service thread and the worker of the first run.
     REQUIRE(eventually([&] { return executor->stats().threads_started == 2; }));
     shown.retry();  // Waiting: the first run still executes
-    release_first.set();
-    REQUIRE(second_entered.wait());
-    // The service thread starts the threads asked for before it runs chores: once this chore
-    // ran, a thread asked for when the second run was queued has been started.
-    Event chore_ran;
-    executor->state()->post_chore([&] { chore_ran.set(); });
-    REQUIRE(chore_ran.wait());
-    CHECK(executor->stats().threads_started == 2);
+    job.release_first.set();
+    REQUIRE(ui.frame_until(body, [&] { return shown.value() && *shown.value() == 2; }));
+    CHECK(threads_started_settled(*executor) == 2);
     CHECK(executor->stats().threads == 2);
-    release_second.set();
-    REQUIRE(ui.frame_until(body, [&] {
-        return shown.state() == ResultState::Finished && shown.value() && *shown.value() == 2;
-    }));
 }
 
 TEST_CASE("a retry made while a worker takes the run from the queue goes with that run") {
@@ -604,10 +595,7 @@ TEST_CASE("a retry made while a worker takes the run from the queue goes with th
     REQUIRE(taken.wait());  // a worker holds the run, not started yet
     REQUIRE(eventually([&] { return executor->stats().threads_started == 2; }));
     shown.retry();
-    Event chore_ran;
-    executor->state()->post_chore([&] { chore_ran.set(); });
-    REQUIRE(chore_ran.wait());
-    CHECK(executor->stats().threads_started == 2);
+    CHECK(threads_started_settled(*executor) == 2);
     CHECK(executor->stats().queued == 0);
     release.set();
     REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
@@ -627,37 +615,20 @@ TEST_CASE("a retry made while the ended run's worker is on its way back goes on 
         wake_held.set();
         release_wake.wait();
     });
-    Event entered, finish;
-    std::atomic<int> runs{0};
+    test::FirstRunBlocks job;
     Result<int> shown;
-    auto body = [&] {
-        component("row", [&] {
-            shown = use_thread([&] {
-                const int run = ++runs;
-                if (run == 1) {
-                    entered.set();
-                    finish.wait();
-                }
-                return run;
-            });
-        });
-    };
+    auto body = [&] { component("row", [&] { shown = job.use(); }); };
     REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Running; }));
-    REQUIRE(entered.wait());
+    REQUIRE(job.first_running.wait());
     REQUIRE(eventually([&] { return executor->stats().threads_started == 2; }));
     hold_wake = true;
-    finish.set();
+    job.release_first.set();
     REQUIRE(wake_held.wait());
     REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
     shown.retry();
-    Event chore_ran;
-    executor->state()->post_chore([&] { chore_ran.set(); });
-    REQUIRE(chore_ran.wait());
-    CHECK(executor->stats().threads_started == 2);
+    CHECK(threads_started_settled(*executor) == 2);
     release_wake.set();
-    REQUIRE(ui.frame_until(body, [&] {
-        return shown.state() == ResultState::Finished && shown.value() && *shown.value() == 2;
-    }));
+    REQUIRE(ui.frame_until(body, [&] { return shown.value() && *shown.value() == 2; }));
     CHECK(executor->stats().threads_started == 2);
 }
 
@@ -728,10 +699,7 @@ TEST_CASE(
     // The worker of the first run comes back and takes it.
     REQUIRE(ui.frame_until(body, [&] { return later.state() == ResultState::Finished; }));
     release_service.set();
-    Event chore_ran;
-    executor->state()->post_chore([&] { chore_ran.set(); });
-    REQUIRE(chore_ran.wait());
-    CHECK(executor->stats().threads_started == 2);
+    CHECK(threads_started_settled(*executor) == 2);
     CHECK(executor->stats().threads == 2);
 }
 
