@@ -8,8 +8,8 @@
 //   owed_queue_     free slots promised to queued slot works, each with a thread on its way
 //   owed_resumers_  free slots promised to resumers, notified and not yet awake
 //   workers_        worker threads alive, counting those the service thread is asked to start
-//   returning_      workers that queued their work again, on their way back to the queue with
-//                   no user code left to run (counted as coming for it)
+//   returning_      workers whose run ended, on their way back to the queue with no user code
+//                   left to run (counted as coming for it)
 // balance_locked() promises every free slot as soon as someone can take it. When resumers and
 // queued works both want one, they take turns: runs that keep coming back from sleep_for() can
 // delay a queued run by one hand-over, never indefinitely. A slot is promised to the queue only

@@ -118,10 +118,11 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     // nothing, once the executor is shut down; a work collected in a batch (see SubmitBatch) is
     // refused at the batch's flush instead, with start_failed. Any thread; never runs user code.
     bool submit(std::shared_ptr<Work> work, int priority, bool dedicated);
-    // By the worker executing a work, right before it submits that work again at the end of the
-    // work's run, with no user code left to run: until the worker is back in its loop it counts
-    // as a thread coming for the queue, so the resubmitted run, and a run submitted meanwhile,
-    // go on it rather than on a thread woken or started for them. From any other thread: nothing.
+    // By the worker executing a work, once the work's run has ended and no user code is left for
+    // the worker (what the run replaced is destroyed): until it is back in its loop it counts as
+    // a thread coming for the queue, so a run submitted meanwhile (the hook's Waiting run, a
+    // retry from a UI that saw the run end) goes on it rather than on a thread woken or started
+    // for it. From any other thread: nothing.
     void returning();
     // Takes `work` out of the queue. True when it was queued. Any thread.
     bool withdraw(Work& work);
