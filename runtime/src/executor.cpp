@@ -360,6 +360,8 @@ void ExecutorState::worker_main() {
     Clock::time_point deadline = idle_deadline();
     // The work this worker executed last: possibly the last reference, so released outside the
     // lock, and only once the worker no longer counts as returning (its destructor is user code).
+    // The worker counts until it holds the lock again: ending the count before the release
+    // instead left a window in which one retry per frame (P7) started a thread nearly every time.
     std::shared_ptr<Work> finished;
     for (;;) {
         // Also hands out the slot this worker's last run freed: this worker may take it for the
