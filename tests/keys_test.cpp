@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -234,4 +235,89 @@ TEST_CASE("release_component releases the instance of its own key, not one whose
     bool a_mounted = false;
     ui.runtime().for_each_component([&](const ComponentInfo& info) { a_mounted = info.name == a; });
     CHECK(a_mounted);
+}
+
+TEST_CASE("each key finds its own instance however the order of the components changes") {
+    // Every frame renders a new arrangement: the same order, reversed, rotated, shuffled, with
+    // keys left out (unmounted at the frame's end) and new ones in between, integer and string
+    // keys mixed, and the same keys again in a second ID scope. Each instance remembers the key
+    // and scope it was created for and counts the frames it was rendered in.
+    Headless ui;
+    struct Seen {
+        int key = 0;
+        int scope = 0;
+        int frames = 0;
+    };
+    std::unordered_map<std::string, Seen> seen;  // "scope/key" -> what its instance showed
+    std::unordered_map<std::string, int> expected_frames;
+    auto row = [&](int scope, int key) {
+        auto body = [&, scope, key] {
+            const int& own_key = use_ref(int{key});
+            const int& own_scope = use_ref(int{scope});
+            int& frames = use_ref(0);
+            ++frames;
+            seen[std::to_string(scope) + "/" + std::to_string(key)] = {own_key, own_scope, frames};
+        };
+        if (key % 3 == 0)
+            component("row " + std::to_string(key), body);
+        else
+            component(key, body);
+    };
+    std::uint64_t random = 12345;
+    auto next_random = [&](std::uint64_t bound) {
+        random = random * 6364136223846793005ull + 1442695040888963407ull;
+        return (random >> 33) % bound;
+    };
+    std::vector<int> keys;
+    for (int k = 0; k < 40; ++k) keys.push_back(k);
+    for (int frame = 0; frame < 120; ++frame) {
+        switch (frame % 6) {
+            case 0:
+                break;  // as before
+            case 1:
+                std::reverse(keys.begin(), keys.end());
+                break;
+            case 2:
+                std::rotate(keys.begin(), keys.begin() + 7, keys.end());
+                break;
+            case 3:
+                for (std::size_t i = keys.size() - 1; i > 0; --i)
+                    std::swap(keys[i], keys[next_random(i + 1)]);
+                break;
+            case 4:  // drop a few, some from the middle
+                for (int n = 0; n < 3 && keys.size() > 10; ++n)
+                    keys.erase(keys.begin() + static_cast<long>(next_random(keys.size())));
+                break;
+            case 5:  // new keys (and dropped ones back) between the others
+                for (int n = 0; n < 4; ++n)
+                    keys.insert(keys.begin() + static_cast<long>(next_random(keys.size() + 1)),
+                                100 + frame * 4 + n);
+                break;
+        }
+        const int scopes = frame % 4 == 3 ? 1 : 2;  // the second scope comes and goes too
+        std::unordered_map<std::string, int> rendered;
+        seen.clear();
+        ui.frame([&] {
+            for (int scope = 0; scope < scopes; ++scope) {
+                ImGui::PushID(scope);
+                for (int key : keys) row(scope, key);
+                ImGui::PopID();
+            }
+        });
+        for (int scope = 0; scope < scopes; ++scope)
+            for (int key : keys) {
+                const std::string name = std::to_string(scope) + "/" + std::to_string(key);
+                rendered[name] = expected_frames[name] + 1;
+            }
+        expected_frames = rendered;  // the others were unmounted at the frame's end
+        INFO("frame " << frame);
+        REQUIRE(seen.size() == rendered.size());
+        for (const auto& [name, frames] : rendered) {
+            INFO("component " << name);
+            const Seen& s = seen.at(name);
+            CHECK(std::to_string(s.scope) + "/" + std::to_string(s.key) == name);
+            CHECK(s.frames == frames);
+        }
+        CHECK(ui.runtime().stats().mounted == rendered.size());
+    }
 }

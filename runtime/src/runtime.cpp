@@ -441,11 +441,32 @@ Instance* RuntimeImpl::find_key(ImGuiID id, ImGuiID seed, std::string_view name,
     });
 }
 
+Instance* RuntimeImpl::find_in_order(ImGuiID id, ImGuiID seed, std::string_view name,
+                                     long long int_key, bool string_key, bool& relabel) {
+    relabel = false;
+    if (order_next_ < previous_order_.size()) [[likely]] {
+        // The same seed and key give the same ID: the key alone is compared, on the instance's
+        // hot cache line (a string key also compares its text, rarely used).
+        Instance& next = *previous_order_[order_next_];
+        if (next.seed_ == seed && next.string_key_ == string_key &&
+            (string_key ? next.name_ == name : next.int_key_ == int_key)) [[likely]] {
+            ++order_next_;
+            return &next;
+        }
+    }
+    Instance* found = find_key(id, seed, name, int_key, string_key, relabel);
+    // Rendered in the previous frame: the components after it most likely follow it again.
+    if (found && found->last_frame_ + 1 == static_cast<std::uint32_t>(frame_) &&
+        found->order_pos_ < previous_order_.size() && previous_order_[found->order_pos_] == found)
+        order_next_ = found->order_pos_ + 1;
+    return found;
+}
+
 RuntimeImpl::Entered RuntimeImpl::enter(ImGuiID id, ImGuiID seed, std::string_view name,
                                         long long int_key, bool string_key,
                                         const ComponentOptions& options) {
     bool relabel = false;
-    Instance* found = find_key(id, seed, name, int_key, string_key, relabel);
+    Instance* found = find_in_order(id, seed, name, int_key, string_key, relabel);
     if (!found) {
         auto created = std::make_unique<Instance>(*this, name, int_key, string_key, seed);
         // Another key already has this ID: give this one's body a seed of its own, so that the
@@ -482,6 +503,18 @@ RuntimeImpl::Entered RuntimeImpl::enter(ImGuiID id, ImGuiID seed, std::string_vi
     instance.cursor_ = 0;
     instance.parent_ = t_current_instance;
     t_current_instance = &instance;
+    instance.order_pos_ = static_cast<std::uint32_t>(order_.size());
+    order_.push_back(&instance);
+#if defined(__GNUC__)
+    // Fetched ahead: the instance after the next one, and the next one's first hook (its
+    // instance was fetched one component earlier).
+    if (order_next_ + 1 < previous_order_.size())
+        __builtin_prefetch(previous_order_[order_next_ + 1]);
+    if (order_next_ < previous_order_.size()) {
+        const Instance& next = *previous_order_[order_next_];
+        if (next.slot_count_ > 0) __builtin_prefetch(next.slot_data()[0]);
+    }
+#endif
     return {&instance, false};
 }
 
@@ -557,6 +590,9 @@ bool RuntimeImpl::begin_frame() {
     t_frame_context = context_;
     t_frame_runtime = this;
     rendered_this_frame_ = 0;
+    previous_order_.swap(order_);
+    order_.clear();
+    order_next_ = 0;
     previous_frame_time_ = frame_time_;
     frame_time_ = core_->now();
     contexts_.clear();  // a ContextProvider kept past Render() provides nothing in later frames
@@ -682,6 +718,8 @@ bool RuntimeImpl::end_frame() {
 
 void RuntimeImpl::unmount_all() {
     after_frame_.clear();
+    previous_order_.clear();
+    order_.clear();
     {
         const BatchScope batching(frame_batch_);
         for (auto& instance : instances_.take_all()) instance->unmount();

@@ -60,6 +60,9 @@ class RuntimeImpl {
     // label of the same "###" identity.
     Instance* find_key(ImGuiID id, ImGuiID seed, std::string_view name, long long int_key,
                        bool string_key, bool& relabel) const;
+    // find_key(), tried first on the instance entered next in the previous frame.
+    Instance* find_in_order(ImGuiID id, ImGuiID seed, std::string_view name, long long int_key,
+                            bool string_key, bool& relabel);
     // release_component(): the instance for (`seed`, key) filed under `id` is unmounted at the
     // end of the first frame that does not render it. False when there is none.
     bool release(ImGuiID id, ImGuiID seed, std::string_view name, long long int_key,
@@ -167,6 +170,16 @@ class RuntimeImpl {
     ImGuiID hook_ids_[3] = {};
 
     InstanceTable instances_;
+    // The instances entered in the previous frame and in this one, in the order they were
+    // entered. A frame renders its components in the order of the frame before, so the key
+    // entered next is most likely the instance that came next then: enter() tries it before the
+    // hash table (whose probe is a cache miss per component in a long list), and fetches the
+    // instance after it ahead of time. Only instances rendered in a frame are listed for it, and
+    // instances are destroyed only at a frame's end or with all others: previous_order_ points
+    // at none that is gone while enter() can read it.
+    std::vector<Instance*> previous_order_;
+    std::vector<Instance*> order_;
+    std::size_t order_next_ = 0;  // the place in previous_order_ expected next
     // A deque, as the lists a frame hands on (the updates it applies, the runs it submits): a
     // frame that mounts thousands of rows fills blocks one after the other, where a vector would
     // copy itself into fresh memory each time it doubles.

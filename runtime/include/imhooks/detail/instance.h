@@ -223,6 +223,8 @@ class alignas(64) Instance {
     std::uint32_t request_streak_ = 0;
     bool loop_reported_ = false;
     bool twice_reported_ = false;  // "rendered twice" is reported once per instance
+    // Its place in the order the runtime entered instances in its last frame (RuntimeImpl::enter).
+    std::uint32_t order_pos_ = 0;
     std::unique_ptr<std::vector<JobRead>> jobs_read_;  // made when its body first reads a Task
 };
 
