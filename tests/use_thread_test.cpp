@@ -498,6 +498,49 @@ TEST_CASE("rule 11: the frame in which deps change never reports the old Finishe
     CHECK(p.last.stale());
 }
 
+TEST_CASE("a dependency change asks for no frame of its own: its frame already shows Starting") {
+    // One slot, held by another component's run: the new run stays queued, Starting, and nothing
+    // changes until it starts. The app renders no frame meanwhile.
+    Event blocker_running, release_blocker;
+    Headless ui(
+        {1024, 768},
+        RuntimeOptions{.executor = std::make_shared<Executor>(ExecutorOptions{.max_running = 1})});
+    struct Release {
+        Event& event;
+        ~Release() { event.set(); }  // before ~Headless waits for the runs
+    } release{release_blocker};
+    int limit = 1;
+    bool with_blocker = false;
+    Result<int> shown;
+    auto body = [&] {
+        component("row", [&] { shown = use_thread([limit] { return limit; }, deps(limit)); });
+        if (with_blocker)
+            component("blocker", [&] {
+                use_thread([&] {
+                    blocker_running.set();
+                    return release_blocker.wait();
+                });
+            });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+    with_blocker = true;
+    REQUIRE(ui.frame_until(body, [&] { return blocker_running.is_set(); }));
+    ui.settle(body);
+    REQUIRE_FALSE(ui.runtime().needs_frame());
+
+    limit = 2;
+    ui.frame(body);
+    CHECK(shown.state() == ResultState::Starting);
+    CHECK_FALSE(ui.runtime().needs_frame());
+    ui.frame(body);  // a frame rendered anyway shows the same
+    CHECK(shown.state() == ResultState::Starting);
+    CHECK(*shown.value() == 1);
+
+    release_blocker.set();
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+    CHECK(*shown.value() == 2);
+}
+
 TEST_CASE("port (a): a dependency change re-runs the work and shows the new value") {
     Probe<std::string> p;
     std::string name = "first";

@@ -172,8 +172,10 @@ bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job,
         state_ = running_ != 0 ? ResultState::Waiting : ResultState::Starting;
         progress_.reset();
         progress_text_.clear();
-        notify = touch_locked();
-        if (show_starting) show_starting_locked(released);
+        // Shown as it is (Starting) in this frame's only view of it: nothing for the next frame
+        // to update; otherwise it is queued for the next frame, which is asked for.
+        const bool shown = show_starting && show_starting_locked(released);
+        notify = !(shown && state_ == ResultState::Starting) && touch_locked();
         // A worker that took the hook from the queue and has not started yet runs this one (on
         // the same kind of thread).
         submit_now = running_ == 0 && !(taken_by_worker() && policy_.dedicated == was_dedicated);

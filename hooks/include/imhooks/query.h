@@ -364,9 +364,10 @@ class QueryHook final : public TypedHook<T, QueryEntry> {
   protected:
     using End = typename Base::End;
 
-    void show_starting_locked(typename ThreadHookBase::Released& released) override {
+    bool show_starting_locked(typename ThreadHookBase::Released& released) override {
         this->take_fresh_locked(released.value);
         released.snapshot = std::exchange(ui_, snapshot_locked(ResultState::Starting));
+        return false;  // a cache entry, read by any number of rows: updated as before
     }
 
     End execute_job(const ErasedJob& job, std::uint64_t generation,

@@ -194,7 +194,7 @@ class TaskHook final : public TypedHook<V> {
     void apply() override {}  // never queued: see read()
 
   protected:
-    void show_starting_locked(typename ThreadHookBase::Released& released) override {
+    bool show_starting_locked(typename ThreadHookBase::Released& released) override {
         // This frame's reader sees Starting at once (rule 11); later reads rebuild from the state.
         this->take_fresh_locked(released.value);
         auto starting = this->snapshot_locked(ResultState::Starting);
@@ -205,6 +205,7 @@ class TaskHook final : public TypedHook<V> {
                 reader->frame = frame.frame;
                 reader->shown = starting;
             }
+        return false;  // the other readers (other runtimes) see it at their next frame
     }
 
   private:

@@ -188,10 +188,11 @@ class ThreadHook final : public TypedHook<T> {
     }
 
   protected:
-    void show_starting_locked(typename ThreadHookBase::Released& released) override {
-        if (!shown_) return;
+    bool show_starting_locked(typename ThreadHookBase::Released& released) override {
+        if (!shown_) return false;
         this->take_fresh_locked(released.value);
         released.snapshot = std::exchange(*shown_, this->snapshot_locked(ResultState::Starting));
+        return true;
     }
 
   private:

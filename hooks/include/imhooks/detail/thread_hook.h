@@ -101,7 +101,9 @@ class ThreadHookBase : public ThreadControl,
         std::shared_ptr<const void> complete;
     };
     // Under mutex_, UI thread: the UI's snapshot becomes the pending state, shown as Starting.
-    virtual void show_starting_locked(Released& released) = 0;
+    // Returns true when that snapshot is the only place the hook is shown: a pending Starting
+    // then needs no update at the next frame's start, and no frame is asked for.
+    virtual bool show_starting_locked(Released& released) = 0;
     // Under mutex_: the current run ended; state_ says how (Finished, Error or Cancelled), and a
     // subclass may change what is shown (a query waiting to retry shows Waiting). Runs no user
     // code. Not called for superseded runs.
