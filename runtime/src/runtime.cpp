@@ -503,7 +503,11 @@ RuntimeImpl::Entered RuntimeImpl::enter(ImGuiID id, ImGuiID seed, std::string_vi
     instance.cursor_ = 0;
     instance.parent_ = t_current_instance;
     t_current_instance = &instance;
-    instance.order_pos_ = static_cast<std::uint32_t>(order_.size());
+    // Its place, written only when it moved, so that a steady frame writes nothing outside the
+    // instance's first cache line. (An instance listed in previous_order_ holds its place there.)
+    const auto pos = static_cast<std::uint32_t>(order_.size());
+    if (order_next_ == 0 || previous_order_[order_next_ - 1] != &instance || order_next_ - 1 != pos)
+        instance.order_pos_ = pos;
     order_.push_back(&instance);
 #if defined(__GNUC__)
     // Fetched ahead: the instance after the next one, and the next one's first hook (its
