@@ -285,6 +285,9 @@ void ThreadHookBase::execute() noexcept {
         policy = policy_;
     } else {
         ended = true;
+        // Nothing in flight: the signal is released with the run, here, rather than by the UI
+        // thread when the next run is requested (`signal` holds it until after unlocking).
+        signal_.reset();
     }
     lock.unlock();
     // What the run replaced is destroyed first: user code, which may wait for another run (one

@@ -170,7 +170,8 @@ class ThreadHookBase : public ThreadControl,
     std::uint64_t running_ = 0;     // the run in user code (0: none)
     std::uint64_t cancelled_ = 0;   // the latest run cancel() was called for
     // The signal of the run taken last, made when an executor takes it; null while the latest
-    // requested run has not been taken (stopping it then is a matter of generations).
+    // requested run has not been taken (stopping it then is a matter of generations), and once
+    // it ended with nothing in flight.
     std::shared_ptr<RunSignal> signal_;
     std::shared_ptr<const ErasedJob> job_;
     // A job replaced by a newer one (a dependency change, a task called with new arguments),
