@@ -672,6 +672,62 @@ TEST_CASE("a run requested while a worker destroys an ended run's value gets a t
     CHECK(runs == 2);
 }
 
+TEST_CASE("a worker that destroys an unmounted hook it executed never holds back another run") {
+    // The row unmounts while its second run executes; the worker that ends that run drops the
+    // hook's last reference, and the value the hook still holds waits in its destructor for
+    // another row's run to start. That run must get a thread of its own.
+    struct Held {
+        Event* destroying = nullptr;
+        Event* wait_for = nullptr;
+        Held(Event* d, Event* w) : destroying(d), wait_for(w) {}
+        Held(Held&& other) noexcept
+            : destroying(std::exchange(other.destroying, nullptr)),
+              wait_for(std::exchange(other.wait_for, nullptr)) {}
+        ~Held() {
+            if (!wait_for) return;
+            destroying->set();
+            wait_for->wait(2 * test::kTimeout);  // outlasts the wait below
+        }
+    };
+    auto executor = executor_with(2);
+    Headless ui({640, 480}, runtime_on(executor));
+    Event destroying, other_entered, second_entered, release_second;
+    std::atomic<int> runs{0};
+    bool show_row = true;
+    bool show_other = false;
+    Result<Held> shown;
+    Result<int> other;
+    auto body = [&] {
+        if (show_row)
+            component("row", [&] {
+                shown = use_thread([&] {
+                    if (++runs == 1) return Held(&destroying, &other_entered);
+                    second_entered.set();
+                    release_second.wait();
+                    return Held(nullptr, nullptr);
+                });
+            });
+        if (show_other)
+            component("other", [&] {
+                other = use_thread([&] {
+                    other_entered.set();
+                    return 1;
+                });
+            });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+    shown.retry();
+    REQUIRE(second_entered.wait());
+    shown = {};
+    show_row = false;
+    ui.frame(body);  // unmounted: the executing run holds the hook's last reference
+    release_second.set();
+    REQUIRE(destroying.wait());
+    show_other = true;
+    CHECK(ui.frame_until(body, [&] { return other.state() == ResultState::Finished; }));
+    CHECK(other_entered.is_set());
+}
+
 TEST_CASE(
     "a thread asked for while every worker was busy is not started once a worker took the run") {
     auto executor = executor_with(2);

@@ -291,16 +291,17 @@ void ThreadHookBase::execute() noexcept {
     }
     lock.unlock();
     // What the run replaced is destroyed first: user code, which may wait for another run (one
-    // that may need another thread).
+    // that may need another thread). Unless it runs none: then a run requested from now on
+    // already goes on this thread (see below).
+    if (!replaced_error && values_destroy_trivially()) executor_->returning();
     released = {};
     replaced_error = nullptr;
-    signal.reset();
     // No user code is left for this thread (the waker is cheap by contract): a run requested from
     // now on (the Waiting one, a retry from a UI that saw this run end) goes on it.
     executor_->returning();
+    signal.reset();
     if (notify) notify_changed();
     if (discarded) sink_->report_discarded(name_, std::move(discarded));
-    after_run();
     if (resubmit) submit(policy);
     if (ended) sink_->work_ended();
 }

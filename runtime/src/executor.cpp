@@ -399,9 +399,16 @@ void ExecutorState::worker_main() {
             continue;
         }
         if (finished) {
+            // It still counts as coming back while it lets go of the work, so a retry made
+            // meanwhile goes to it; if this is the work's destruction (user code), the work ends
+            // the count first (make_work()). A work made otherwise is let go of uncounted.
+            if (finished->made_by_make_work_ && !std::exchange(t_returning, true))
+                returning_.fetch_add(1, std::memory_order_relaxed);
             lock.unlock();
             finished.reset();
             lock.lock();
+            if (std::exchange(t_returning, false))
+                returning_.fetch_sub(1, std::memory_order_relaxed);
             continue;  // work may have come meanwhile
         }
         if (closed_ || Clock::now() >= deadline) break;
@@ -486,6 +493,28 @@ bool ExecutorState::submit(std::shared_ptr<Work> work, int priority, bool dedica
 void ExecutorState::returning() {
     if (t_executor != this || std::exchange(t_returning, true)) return;
     returning_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void ExecutorState::stop_returning() {
+    bool start;
+    {
+        std::lock_guard lock(mutex_);
+        returning_.fetch_sub(1, std::memory_order_relaxed);
+        start = balance_locked();
+    }
+    if (start) start_service();
+}
+
+void work_destroying() noexcept {
+    // A counting worker holds no executor lock: it counts from returning() (after its run's code)
+    // until its loop locks again, and lets go of works unlocked.
+    if (!std::exchange(t_returning, false)) return;
+    try {
+        t_executor->stop_returning();
+    } catch (...) {
+        report_error("a worker could not hand back its place in the queue",
+                     std::current_exception());
+    }
 }
 
 void ExecutorState::take_batch(SubmitBatch::Group& group) {

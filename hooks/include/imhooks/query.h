@@ -411,7 +411,7 @@ class QueryCacheState final : public RuntimeService,
         return std::static_pointer_cast<QueryHook<T>>(entry(
             key, typeid(T),
             [&]() -> std::shared_ptr<QueryEntry> {
-                auto created = std::make_shared<QueryHook<T>>(*this, key, core_, executor_);
+                auto created = make_work<QueryHook<T>>(*this, key, core_, executor_);
                 if (initial && *initial) created->set_value(std::make_shared<const T>(**initial));
                 return created;
             },

@@ -289,8 +289,8 @@ std::shared_ptr<TaskCore<V, Args...>> make_task_core(F&& job, TaskOptions& optio
     core->sink = std::make_shared<TaskSink>(std::move(owner));
     core->executor = std::move(options.executor);
     if (!executor) executor = core->executor ? core->executor->state() : shared_executor()->state();
-    core->hook = std::make_shared<TaskHook<V>>(core->sink, std::move(executor),
-                                               options.name.empty() ? "task" : options.name);
+    core->hook = make_work<TaskHook<V>>(core->sink, std::move(executor),
+                                        options.name.empty() ? "task" : options.name);
     core->policy = RunPolicy{options.intrusive_cancel, options.dedicated_thread, options.priority};
     core->bind = make_binder<V, Args...>(std::forward<F>(job));
     return core;

@@ -205,9 +205,9 @@ class ThreadSlot final : public SlotOf<ThreadSlot<T, D>> {
     static constexpr HookKind kKind = HookKind::Thread;
     using value_type = T;
     ThreadSlot(Instance& instance, std::shared_ptr<Executor> executor)
-        : hook_(std::make_shared<ThreadHook<T>>(instance.core(),
-                                                executor ? executor->state() : instance.executor(),
-                                                instance.name())),
+        : hook_(make_work<ThreadHook<T>>(instance.core(),
+                                         executor ? executor->state() : instance.executor(),
+                                         instance.name())),
           executor_(std::move(executor)) {
         shown_ = hook_->initial();
         hook_->show_in(&shown_);

@@ -108,8 +108,10 @@ class ThreadHookBase : public ThreadControl,
     // subclass may change what is shown (a query waiting to retry shows Waiting). Runs no user
     // code. Not called for superseded runs.
     virtual void run_ended_locked() {}
-    // After a run of this hook left user code (any run, superseded ones too), outside mutex_.
-    virtual void after_run() {}
+    // True when destroying a value of this hook runs no user code (a trivially destructible T):
+    // the worker of an ended run then counts as coming back before it releases what the run
+    // replaced.
+    virtual bool values_destroy_trivially() const { return false; }
 
     // Under mutex_: the run may publish (current generation, not cancelled, not stopped, not
     // detached).

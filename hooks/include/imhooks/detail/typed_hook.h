@@ -103,6 +103,8 @@ class TypedHook : public Base {
   protected:
     using End = typename Base::End;
 
+    bool values_destroy_trivially() const override { return std::is_trivially_destructible_v<T>; }
+
     End execute_job(const ErasedJob& job, std::uint64_t generation,
                     const std::shared_ptr<RunSignal>& signal, bool intrusive,
                     std::shared_ptr<const void>& returned, std::exception_ptr& error) override {

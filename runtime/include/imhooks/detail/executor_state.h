@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -46,8 +47,11 @@ class Work {
 
   private:
     friend class ExecutorState;
+    template <class T>
+    friend struct WorkAllocator;
     std::atomic<bool> taken_{false};
-    std::shared_ptr<Work> keep_;  // set while queued
+    bool made_by_make_work_ = false;  // see make_work()
+    std::shared_ptr<Work> keep_;      // set while queued
     Work* prev_ = nullptr;
     Work* next_ = nullptr;
     int priority_ = 0;
@@ -99,6 +103,44 @@ class BatchScope {
     SubmitBatch* previous_;
 };
 
+// Called before a work made by make_work() is destroyed, on the thread that destroys it: a worker
+// that counts as coming back for the queue (ExecutorState::returning()) stops counting, since the
+// destructors about to run are user code (a value's, a job capture's) and may wait for a run that
+// then needs another thread. Otherwise nothing.
+void work_destroying() noexcept;
+
+// The allocator of make_work(): std::allocator, but destroy() calls work_destroying() first.
+template <class T>
+struct WorkAllocator {
+    using value_type = T;
+    WorkAllocator() = default;
+    template <class U>
+    WorkAllocator(const WorkAllocator<U>&) noexcept {}
+    T* allocate(std::size_t n) { return std::allocator<T>().allocate(n); }
+    void deallocate(T* p, std::size_t n) noexcept { std::allocator<T>().deallocate(p, n); }
+    template <class U, class... Args>
+    void construct(U* p, Args&&... args) {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+        if constexpr (std::is_base_of_v<Work, U>) static_cast<Work*>(p)->made_by_make_work_ = true;
+    }
+    template <class U>
+    void destroy(U* p) noexcept {
+        if constexpr (std::is_base_of_v<Work, U>) work_destroying();
+        p->~U();
+    }
+    template <class U>
+    bool operator==(const WorkAllocator<U>&) const noexcept {
+        return true;
+    }
+};
+
+// A work whose last reference a worker may drop while it counts as coming back for the queue:
+// its destruction ends that count first. Every work the library submits is made here.
+template <class W, class... Args>
+std::shared_ptr<W> make_work(Args&&... args) {
+    return std::allocate_shared<W>(WorkAllocator<W>{}, std::forward<Args>(args)...);
+}
+
 // The frame batch of the runtime whose component body runs on this thread, or null. Defined by the
 // runtime.
 SubmitBatch* current_frame_batch() noexcept;
@@ -124,6 +166,9 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     // retry from a UI that saw the run end) goes on it rather than on a thread woken or started
     // for it. From any other thread: nothing.
     void returning();
+    // This worker counted as returning and is about to run user code after all: it counts no
+    // longer, and the queue gets another thread if it needs one (work_destroying()).
+    void stop_returning();
     // Takes `work` out of the queue. True when it was queued. Any thread.
     bool withdraw(Work& work);
     // Runs `chore` on the executor's service thread (stop requests, destruction of finished jobs):
