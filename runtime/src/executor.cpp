@@ -358,10 +358,11 @@ void ExecutorState::worker_main() {
                    : now + std::chrono::duration_cast<Clock::duration>(options_.idle_timeout);
     };
     Clock::time_point deadline = idle_deadline();
-    // The work this worker executed last: possibly the last reference, so released outside the
-    // lock, and only once the worker no longer counts as returning (its destructor is user code).
-    // The worker counts until it holds the lock again: ending the count before the release
-    // instead left a window in which one retry per frame (P7) started a thread nearly every time.
+    // The work this worker executed last, released outside the lock (it may be the last reference)
+    // once the loop has given back the run's slot: its destruction is user code that may wait for
+    // a run needing that slot. Until the worker waits for work again it counts as returning, also
+    // while it lets go of the work (make_work()): ending the count earlier left a window in which
+    // one retry per frame (P7) started a thread.
     std::shared_ptr<Work> finished;
     for (;;) {
         // Also hands out the slot this worker's last run freed: this worker may take it for the
