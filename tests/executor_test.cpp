@@ -632,17 +632,28 @@ TEST_CASE("a retry made while the ended run's worker is on its way back goes on 
     CHECK(executor->stats().threads_started == 2);
 }
 
+namespace {
+
+// A job's value whose destructor sets `destroying` (if any), then waits for `wait_for` (if any)
+// longer than the tests wait for anything: destroyed on a worker, it holds that worker.
+struct Held {
+    Event* destroying = nullptr;
+    Event* wait_for = nullptr;
+    Held(Event* d, Event* w) : destroying(d), wait_for(w) {}
+    Held(Held&& other) noexcept
+        : destroying(std::exchange(other.destroying, nullptr)),
+          wait_for(std::exchange(other.wait_for, nullptr)) {}
+    ~Held() {
+        if (destroying) destroying->set();
+        if (wait_for) wait_for->wait(2 * test::kTimeout);
+    }
+};
+
+}  // namespace
+
 TEST_CASE("a run requested while a worker destroys an ended run's value gets a thread of its own") {
     // A value whose destructor, run by the worker of the ended run, waits for the next run to
     // start: that run must not wait for this worker.
-    struct Held {
-        Event* wait_for = nullptr;
-        explicit Held(Event* e) : wait_for(e) {}
-        Held(Held&& other) noexcept : wait_for(std::exchange(other.wait_for, nullptr)) {}
-        ~Held() {
-            if (wait_for) wait_for->wait(2 * test::kTimeout);  // outlasts the wait below
-        }
-    };
     auto executor = executor_with(2);
     Headless ui({640, 480}, runtime_on(executor));
     Event entered, cancelled_seen, second_entered;
@@ -654,10 +665,10 @@ TEST_CASE("a run requested while a worker destroys an ended run's value gets a t
                 if (++runs == 1) {
                     entered.set();
                     cancelled_seen.wait();
-                    return Held(&second_entered);  // cancelled: dropped on this worker
+                    return Held(nullptr, &second_entered);  // cancelled: dropped on this worker
                 }
                 second_entered.set();
-                return Held(nullptr);
+                return Held(nullptr, nullptr);
             });
         });
     };
@@ -676,19 +687,6 @@ TEST_CASE("a worker that destroys an unmounted hook it executed never holds back
     // The row unmounts while its second run executes; the worker that ends that run drops the
     // hook's last reference, and the value the hook still holds waits in its destructor for
     // another row's run to start. That run must get a thread of its own.
-    struct Held {
-        Event* destroying = nullptr;
-        Event* wait_for = nullptr;
-        Held(Event* d, Event* w) : destroying(d), wait_for(w) {}
-        Held(Held&& other) noexcept
-            : destroying(std::exchange(other.destroying, nullptr)),
-              wait_for(std::exchange(other.wait_for, nullptr)) {}
-        ~Held() {
-            if (!wait_for) return;
-            destroying->set();
-            wait_for->wait(2 * test::kTimeout);  // outlasts the wait below
-        }
-    };
     auto executor = executor_with(2);
     Headless ui({640, 480}, runtime_on(executor));
     Event destroying, other_entered, second_entered, release_second;
