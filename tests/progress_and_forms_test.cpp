@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -73,6 +75,193 @@ TEST_CASE("progress is clamped to [0, 1] and reset by a new run") {
     CHECK_FALSE(p.last.progress().has_value());
     release.set();
     REQUIRE(p.until_state(ResultState::Finished));
+}
+
+//----------------------------------------------------------------------------------------------
+// The snapshot a frame shows: updated where it is when no Result holds it, rebuilt when one does
+
+namespace {
+
+// What one frame's Result showed, kept as plain values so that the Result itself can go.
+struct Seen {
+    ResultState state = ResultState::Initial;
+    std::optional<int> value;
+    std::optional<float> progress;
+    std::string text;
+    bool stale = false;
+    bool partial = false;
+    std::optional<int> complete;
+    std::string error;
+
+    static Seen of(const Result<int>& r) {
+        Seen s;
+        s.state = r.state();
+        if (r.value()) s.value = *r.value();
+        s.progress = r.progress();
+        s.text = r.progress_text();
+        s.stale = r.stale();
+        s.partial = r.partial();
+        if (r.last_complete()) s.complete = *r.last_complete();
+        s.error = r.error_message();
+        return s;
+    }
+    bool operator==(const Seen&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const Seen& s) {
+    os << to_string(s.state) << " value " << (s.value ? std::to_string(*s.value) : "-")
+       << " progress " << (s.progress ? std::to_string(*s.progress) : "-") << " '" << s.text
+       << "' stale " << s.stale << " partial " << s.partial << " complete "
+       << (s.complete ? std::to_string(*s.complete) : "-") << " error '" << s.error << "'";
+    return os;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "frames that keep no Result show every progress update, value and error as frames that keep "
+    "one do") {
+    // Two rows run the same script, step by step. The first row's Result is kept from frame to
+    // frame, so each frame builds it a new snapshot; the second row's is dropped within its
+    // frame, so its snapshot is updated where it is. Both must show the same thing every frame.
+    constexpr int kSteps = 8;
+    Event go[kSteps];
+    std::atomic<int> done[kSteps] = {};
+    auto script = [&](std::shared_ptr<std::atomic<int>> runs) {
+        return [&go, &done, runs](Job<int>& job) -> int {
+            auto wait = [&](int i) { go[i].wait(); };
+            auto mark = [&](int i) { done[i].fetch_add(1); };
+            if (++*runs == 1) {
+                wait(0);
+                job.progress(0.25f, "a quarter");
+                mark(0);
+                wait(1);
+                job.progress(0.5f);  // the text goes
+                mark(1);
+                wait(2);
+                job.yield(7);
+                mark(2);
+                wait(3);
+                job.progress(0.75f, "three quarters");  // progress, then a value, in one frame
+                job.yield(8);
+                mark(3);
+                wait(4);
+                job.yield(9);  // a value, then progress, in one frame
+                job.progress(0.875f, "nearly");
+                mark(4);
+                wait(5);
+                return 10;
+            }
+            wait(6);
+            job.progress(0.125f, "again");
+            mark(6);
+            wait(7);
+            throw std::runtime_error("broken");
+        };
+    };
+    Headless ui;
+    int generation = 0;  // step 6 changes it: both rows run again
+    Result<int> kept;
+    Seen dropped;
+    auto kept_runs = std::make_shared<std::atomic<int>>(0);
+    auto dropped_runs = std::make_shared<std::atomic<int>>(0);
+    auto body = [&] {
+        component("kept", [&] { kept = use_thread(script(kept_runs), deps(generation)); });
+        component("dropped",
+                  [&] { dropped = Seen::of(use_thread(script(dropped_runs), deps(generation))); });
+    };
+    std::vector<Seen> shown;
+    for (int i = 0; i < kSteps; ++i) {
+        if (i == 6) generation = 1;
+        go[i].set();
+        auto step_done = [&] {
+            if (i == 5) return kept.state() == ResultState::Finished;
+            if (i == 7) return kept.state() == ResultState::Error;
+            return done[i].load() == 2;
+        };
+        REQUIRE(ui.frame_until(body, step_done));
+        if (i == 5 || i == 7)
+            REQUIRE(ui.frame_until(body, [&] { return dropped.state == kept.state(); }));
+        ui.frame(body);  // shows all that the step published
+        INFO("step " << i);
+        CHECK(dropped == Seen::of(kept));
+        shown.push_back(dropped);
+    }
+    // And what they showed is the script.
+    CHECK(shown[0].progress == 0.25f);
+    CHECK(shown[0].text == "a quarter");
+    CHECK(shown[1].progress == 0.5f);
+    CHECK(shown[1].text.empty());
+    CHECK(shown[2].value == 7);
+    CHECK(shown[2].partial);
+    CHECK(shown[3].value == 8);
+    CHECK(shown[3].progress == 0.75f);
+    CHECK(shown[3].text == "three quarters");
+    CHECK(shown[4].value == 9);
+    CHECK(shown[4].progress == 0.875f);
+    CHECK(shown[4].text == "nearly");
+    CHECK(shown[5].state == ResultState::Finished);
+    CHECK(shown[5].value == 10);
+    CHECK_FALSE(shown[5].partial);
+    CHECK(shown[5].complete == 10);
+    CHECK(shown[6].state == ResultState::Running);
+    CHECK(shown[6].value == 10);
+    CHECK(shown[6].stale);
+    CHECK(shown[6].progress == 0.125f);
+    CHECK(shown[7].state == ResultState::Error);
+    CHECK(shown[7].error == "broken");
+    CHECK(shown[7].value == 10);
+    CHECK(shown[7].stale);
+}
+
+TEST_CASE("a Result kept from an earlier frame still shows that frame after the job reports more") {
+    Probe<int> p;
+    Event step[3];
+    std::atomic<int> reached{0};
+    p.hook = [&] {
+        return use_thread<int>([&](Job<int>& job) {
+            job.progress(0.25f, "a quarter");
+            reached = 1;
+            step[0].wait();
+            job.yield(7);
+            reached = 2;
+            step[1].wait();
+            job.progress(0.5f, "a half");
+            reached = 3;
+            step[2].wait();
+            return 8;
+        });
+    };
+    // Frames that keep nothing else: the Probe's last Result is dropped before each frame.
+    auto frame_without_kept_result = [&] {
+        p.last = Result<int>();
+        p.frame();
+    };
+    auto settle_at = [&](int r) {
+        REQUIRE(imhooks::test::eventually([&] { return reached.load() == r; }));
+        frame_without_kept_result();
+    };
+    p.frame();  // mounts: the run starts after it
+    settle_at(1);
+    const Result<int> quarter = p.last;  // kept from here on
+    step[0].set();
+    settle_at(2);
+    const Result<int> seven = p.last;
+    step[1].set();
+    settle_at(3);
+    CHECK(p.last.progress() == 0.5f);
+    CHECK(p.last.progress_text() == "a half");
+    step[2].set();
+    REQUIRE(p.until_state(ResultState::Finished));
+    CHECK(*p.last.value() == 8);
+
+    CHECK(quarter.state() == ResultState::Running);
+    CHECK(quarter.progress() == 0.25f);
+    CHECK(quarter.progress_text() == "a quarter");
+    CHECK(quarter.value() == nullptr);
+    CHECK(*seven.value() == 7);
+    CHECK(seven.partial());
+    CHECK(seven.progress() == 0.25f);
 }
 
 //----------------------------------------------------------------------------------------------

@@ -130,8 +130,12 @@ void RunContext::sleep_for(std::chrono::nanoseconds duration) {
 ThreadHookBase::~ThreadHookBase() = default;
 
 void ThreadHookBase::record_shown_locked(ResultState state) {
+    // The timeline keeps changes only: a snapshot showing the state recorded last (a progress
+    // update) leaves it as it is, and is told apart without reading it.
+    if (recorded_state_ == state) return;
     const FrameTime now = current_frame_time();
     timeline_.record(state, now.frame, now.time);
+    recorded_state_ = timeline_.last_state();
 }
 
 void ThreadHookBase::describe_history(JobDescription& out) const {
@@ -399,7 +403,9 @@ void ThreadHookBase::publish_progress(std::uint64_t generation, const RunSignal&
         else
             progress_ = std::clamp(fraction, 0.0f, 1.0f);
         progress_text_.assign(text);
+        const bool progress_only = !changed_ || progress_only_;
         notify = touch_locked();
+        progress_only_ = progress_only;
     }
     if (notify) notify_changed();
 }

@@ -21,17 +21,19 @@ class ThreadControl {
     virtual bool cancel_requested() const = 0;
 };
 
-// An immutable view of a hook, built once per change on the UI thread and shared by Results.
+// A view of a hook, built on the UI thread and shared by Results. It never changes while a Result
+// holds it; while only the hook's slot does, a frame start may update it where it is.
 template <class T>
 struct Snapshot {
+    // What frames read and progress updates write first, next to the reference counts.
     ResultState state = ResultState::Initial;
-    std::shared_ptr<const T> value;
-    std::shared_ptr<const T> complete;  // the latest value a run returned in full
-    std::exception_ptr error;
-    std::optional<float> progress;
-    std::string progress_text;
     bool stale = false;
     bool partial = false;
+    std::optional<float> progress;
+    std::shared_ptr<const T> value;
+    std::string progress_text;
+    std::shared_ptr<const T> complete;  // the latest value a run returned in full
+    std::exception_ptr error;
     std::weak_ptr<ThreadControl> control;
 };
 

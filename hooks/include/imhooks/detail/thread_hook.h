@@ -99,6 +99,7 @@ class ThreadHookBase : public ThreadControl,
         std::shared_ptr<const void> value;
         std::shared_ptr<const void> snapshot;
         std::shared_ptr<const void> complete;
+        std::exception_ptr error;
     };
     // Under mutex_, UI thread: the UI's snapshot becomes the pending state, shown as Starting.
     // Returns true when that snapshot is the only place the hook is shown: a pending Starting
@@ -123,6 +124,7 @@ class ThreadHookBase : public ThreadControl,
     // queued yet. Returns true: the caller wakes the UI after unlocking (notify_changed()).
     bool touch_locked() {
         changed_ = true;
+        progress_only_ = false;
         if (!std::exchange(queued_, true)) sink_->enqueue(shared_from_this());
         return true;
     }
@@ -145,32 +147,35 @@ class ThreadHookBase : public ThreadControl,
         }
     }
 
-    std::shared_ptr<ChangeSink> sink_;
-    std::shared_ptr<ExecutorState> executor_;
-    std::string name_;
+    // Guarded by mutex_ (but cancel_requested_). First, together in a few cache lines: what a
+    // run's publications write and the UI's apply() reads, every frame of every running row.
     mutable std::mutex mutex_;
-    // Guarded by mutex_ (but cancel_requested_); the small fields first, packed together: one
-    // hook per mounted row, thousands mounted in one frame.
     ResultState state_ = ResultState::Initial;  // what the UI will show next
     bool partial_ = false;  // the newest value (fresh_, else value_) is a partial result
     bool changed_ = false;
+    // While changed_: every change since it was set was a progress update (publish_progress).
+    bool progress_only_ = false;
     bool queued_ = false;
     bool detached_ = false;
     std::atomic<bool> cancel_requested_{false};
-    RunPolicy policy_;
-    // What the UI will show next.
+    std::optional<ResultState> recorded_state_;  // the timeline's last state (none yet: empty)
+    // Where the UI's snapshot is (ThreadHook: its slot's std::shared_ptr<const Snapshot<T>>);
+    // null once the slot is gone. Written under mutex_, on the UI thread; read on the UI thread.
+    void* shown_ = nullptr;
+    std::optional<float> progress_;
+    std::string progress_text_;
+    std::uint64_t generation_ = 0;          // the latest requested run (0: none yet)
+    std::uint64_t cancelled_ = 0;           // the latest run cancel() was called for
+    std::uint64_t value_generation_ = 0;    // the run that produced the value
     std::shared_ptr<const void> value_;     // the value shown (a T)
     std::shared_ptr<const void> fresh_;     // a value newer than value_, not shown yet
     std::shared_ptr<const void> complete_;  // the latest value a run returned in full
     std::exception_ptr error_;
-    std::optional<float> progress_;
-    std::string progress_text_;
-    std::uint64_t value_generation_ = 0;  // the run that produced the value
+    std::shared_ptr<ChangeSink> sink_;
     // Runs.
-    std::uint64_t generation_ = 0;  // the latest requested run (0: none yet)
-    std::uint64_t taken_ = 0;       // the latest run an executor took (or cancel() settled)
-    std::uint64_t running_ = 0;     // the run in user code (0: none)
-    std::uint64_t cancelled_ = 0;   // the latest run cancel() was called for
+    std::uint64_t taken_ = 0;    // the latest run an executor took (or cancel() settled)
+    std::uint64_t running_ = 0;  // the run in user code (0: none)
+    RunPolicy policy_;
     // The signal of the run taken last, made when an executor takes it; null while the latest
     // requested run has not been taken (stopping it then is a matter of generations), and once
     // it ended with nothing in flight.
@@ -180,6 +185,8 @@ class ThreadHookBase : public ThreadControl,
     // released by the executor thread that takes the next run: replacing the jobs of thousands
     // of rows in one frame posts no chore for each. detach() releases it if no run comes.
     std::shared_ptr<const ErasedJob> retired_job_;
+    std::shared_ptr<ExecutorState> executor_;
+    std::string name_;
     JobTimeline timeline_;  // the states snapshots showed
 
   private:

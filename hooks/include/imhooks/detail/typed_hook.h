@@ -147,6 +147,35 @@ class TypedHook : public Base {
             std::static_pointer_cast<ThreadHookBase>(this->shared_from_this()));
     }
 
+    // Under mutex_: brings `snapshot`, which only the UI's slot holds, up to the pending state,
+    // as fill_locked() would build it; what it replaced goes to `released`, destroyed after
+    // unlocking. Fields that did not change are not written: a progress update writes the
+    // progress.
+    void refill_locked(Snapshot<T>& snapshot, typename Base::Released& released) {
+        snapshot.state = this->state_;
+        this->record_shown_locked(snapshot.state);
+        if (snapshot.value.get() != this->value_.get())
+            released.value =
+                std::exchange(snapshot.value, std::static_pointer_cast<const T>(this->value_));
+        if (snapshot.complete.get() != this->complete_.get())
+            released.complete = std::exchange(snapshot.complete,
+                                              std::static_pointer_cast<const T>(this->complete_));
+        if (snapshot.error != this->error_)
+            released.error = std::exchange(snapshot.error, this->error_);
+        snapshot.progress = this->progress_;
+        if (snapshot.progress_text != this->progress_text_)
+            snapshot.progress_text = this->progress_text_;
+        snapshot.stale = this->value_ && this->value_generation_ != this->generation_;
+        snapshot.partial = this->value_ && this->partial_;
+    }
+
+    // Under mutex_: refill_locked() when only progress changed since `snapshot` was filled.
+    void refill_progress_locked(Snapshot<T>& snapshot) {
+        snapshot.progress = this->progress_;
+        if (snapshot.progress_text != this->progress_text_)
+            snapshot.progress_text = this->progress_text_;
+    }
+
     // The job as `shown` shows it, and its history. The value is printed outside mutex_. UI
     // thread.
     void describe_shown(const Snapshot<T>& shown, JobDescription& out) const {

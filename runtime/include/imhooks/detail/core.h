@@ -24,6 +24,10 @@ class Updatable {
   public:
     virtual ~Updatable() = default;
     virtual void apply() = 0;  // UI thread, at the start of a frame
+    // Asks for the memory apply() reads beyond the object's first lines to be fetched ahead:
+    // with `step` 1 a few updates before apply(), then with 0 (what step 1 fetched is in cache
+    // by then, to find what lies further). UI thread, at the start of a frame; no user code.
+    virtual void prefetch(int step) const { (void)step; }
 };
 
 // Where a use_thread hook's (or a task's) changes go: a runtime's frame-start queue, or the

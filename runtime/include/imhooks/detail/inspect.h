@@ -85,6 +85,11 @@ class JobTimeline {
     }
     // Transitions recorded since the job was created (those before the last kCapacity are gone).
     std::uint64_t recorded() const { return recorded_; }
+    // The state recorded last; none before the first.
+    std::optional<ResultState> last_state() const {
+        if (kept_ == 0) return std::nullopt;
+        return at(recorded_ - 1).state;
+    }
 
   private:
     // Entry `i` of all recorded: inline until the ring exists (then i < kInline).
