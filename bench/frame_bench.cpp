@@ -180,6 +180,8 @@ void time_paced_frames(benchmark::State& state, Ui& ui, Ready&& ready) {
         pacer.sleep();
     }
     if (settled < 30) state.SkipWithError("the jobs did not reach their steady state in 30 s");
+    const std::chrono::nanoseconds cpu_before = process_cpu_time();
+    const Clock::time_point wall_before = Clock::now();
     for (auto _ : state) {
         frame("P8", ui);
         state.PauseTiming();
@@ -187,6 +189,11 @@ void time_paced_frames(benchmark::State& state, Ui& ui, Ready&& ready) {
         state.ResumeTiming();
     }
     state.counters["components"] = p8_rows();
+    // The CPU of all the process's threads (the UI and the jobs) over the timed frames, in per
+    // cent of one core.
+    state.counters["process_cpu_pct"] =
+        100.0 * std::chrono::duration<double>(process_cpu_time() - cpu_before).count() /
+        std::chrono::duration<double>(Clock::now() - wall_before).count();
 }
 
 void P8_imhooks(benchmark::State& state, bool running) {

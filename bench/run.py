@@ -379,9 +379,12 @@ def build_rows(r, p6, idle_seconds):
     rows.append(("P8", f"frame, {comps:,} components with a running job",
                  f"{fmt_us(run)} running", f"{fmt_us(idle)} idle hooks", f"{run / idle:.2f}x",
                  "<= 2x", met(run / idle <= 2.0)))
+    pcpu = r.median("P8_frame/imhooks_running", "process_cpu_pct")
+    hpcpu = r.median("P8_frame/hand_written_running", "process_cpu_pct")
     notes.append(f"P8  hand-written (std::async, atomics, hash map): {fmt_us(hrun)} running, "
                  f"{fmt_us(hidle)} idle; imhooks running vs hand-written running "
-                 f"{run / hrun:.2f}x")
+                 f"{run / hrun:.2f}x; CPU of the whole process while running (UI and jobs): "
+                 f"imhooks {pcpu:.0f} %, hand-written {hpcpu:.0f} % of a core")
 
     # P9-P11: 10,000 mounted components with a job each, against a hand-written pool of one
     # worker per core, std::async per row and a std::thread per row, in the same run.

@@ -52,12 +52,6 @@ long thread_page_faults() {
     return usage.ru_minflt;
 }
 
-std::chrono::nanoseconds process_cpu_time() {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
-}
-
 // Gives the memory the allocator holds free back to the system, so that every variant of P9-P11
 // starts as an application does, whatever ran before it in this process: the first touch of
 // fresh memory costs the frame that mounts 10,000 rows several milliseconds on its own.

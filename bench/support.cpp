@@ -56,6 +56,12 @@ std::chrono::nanoseconds thread_cpu_time() {
     return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
+std::chrono::nanoseconds process_cpu_time() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
 long resident_kib() {
     long pages = 0, resident = 0;
     if (FILE* file = std::fopen("/proc/self/statm", "r")) {

@@ -82,6 +82,8 @@ class Pacer {
 
 // CPU time consumed by the calling thread.
 std::chrono::nanoseconds thread_cpu_time();
+// CPU time consumed by every thread of this process.
+std::chrono::nanoseconds process_cpu_time();
 // Resident set size of this process, in KiB (from /proc/self/statm).
 long resident_kib();
 // Threads of this process (from /proc/self/task).

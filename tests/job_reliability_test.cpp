@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -485,6 +486,28 @@ TEST_CASE("sleep_for(milliseconds::max()) in a job sleeps until the stop, never 
     };
     REQUIRE(p.cancel_after(sleeping));
     CHECK(woke_by_stop);
+}
+
+TEST_CASE("sleep_for without a stop returns once its duration has passed, never before") {
+    using Clock = std::chrono::steady_clock;
+    Probe<std::vector<Clock::duration>> p;
+    p.hook = [&] {
+        return use_thread([] {
+            std::vector<Clock::duration> slept;
+            for (auto d : {30ms, 1ms, 20ms}) {
+                const Clock::time_point start = Clock::now();
+                sleep_for(d);
+                slept.push_back(Clock::now() - start);
+            }
+            return slept;
+        });
+    };
+    REQUIRE(p.until_state(ResultState::Finished));
+    const std::vector<Clock::duration>& slept = *p.last.value();
+    REQUIRE(slept.size() == 3);
+    CHECK(slept[0] >= 30ms);
+    CHECK(slept[1] >= 1ms);
+    CHECK(slept[2] >= 20ms);
 }
 
 TEST_CASE("sleep_for(hours::max()) and other huge durations saturate instead of overflowing") {

@@ -11,6 +11,16 @@
 #include <exception>
 #include <stdexcept>
 
+#if defined(__linux__)
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <ctime>
+#endif
+
 namespace imhooks {
 
 const char* to_string(ResultState state) {
@@ -58,12 +68,18 @@ bool RunSignal::request_stop() noexcept {
     if (stopped_.exchange(true, std::memory_order_acq_rel)) return false;
     bool has_source;
     {
-        // Taking the mutex orders this notify after a sleeper's check of the flag, and a token
-        // made from now on is stopped at once by token().
+        // A token made from now on is stopped at once by token(). Without futexes, taking the
+        // mutex also orders the notify below after a sleeper's check of the flag.
         std::lock_guard lock(sleep_mutex_);
         has_source = source_.stop_possible();
     }
+#if defined(__linux__)
+    // A sleeper that has not reached the kernel yet finds the word changed and returns.
+    wake_.store(1, std::memory_order_release);
+    syscall(SYS_futex, &wake_, FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
+#else
     sleep_cv_.notify_all();
+#endif
     return has_source;
 }
 
@@ -89,14 +105,33 @@ std::stop_token RunSignal::token() {
 void RunSignal::sleep_for(std::chrono::nanoseconds duration) {
     using Clock = std::chrono::steady_clock;
     if (duration <= std::chrono::nanoseconds::zero()) return;
+    const Clock::time_point now = Clock::now();
+    const bool until_stop = duration >= Clock::time_point::max() - now;  // beyond the clock
+#if defined(__linux__)
+    // steady_clock is CLOCK_MONOTONIC, the clock of FUTEX_WAIT_BITSET's absolute deadline: a
+    // wait cut short (a signal, a spurious wake) goes on with the deadline it had.
+    timespec deadline{};
+    if (!until_stop) {
+        const auto since_epoch = (now + duration).time_since_epoch();
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
+        deadline.tv_sec = static_cast<time_t>(seconds.count());
+        deadline.tv_nsec = static_cast<long>((since_epoch - seconds).count());
+    }
+    while (wake_.load(std::memory_order_acquire) == 0) {
+        const long r = syscall(SYS_futex, &wake_, FUTEX_WAIT_BITSET_PRIVATE, 0u,
+                               until_stop ? nullptr : &deadline, nullptr, FUTEX_BITSET_MATCH_ANY);
+        if (r == -1 && errno == ETIMEDOUT) return;
+        // Woken, the word changed before the wait began, or a signal: look at the word again.
+    }
+#else
     auto stopped = [this] { return stopped_.load(std::memory_order_acquire); };
     std::unique_lock lock(sleep_mutex_);
-    const Clock::time_point now = Clock::now();
-    if (duration >= Clock::time_point::max() - now) {
-        sleep_cv_.wait(lock, stopped);  // beyond the clock's range: until the stop
+    if (until_stop) {
+        sleep_cv_.wait(lock, stopped);
         return;
     }
     sleep_cv_.wait_until(lock, now + duration, stopped);
+#endif
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -44,9 +45,16 @@ class RunSignal {
 
   private:
     std::atomic<bool> stopped_{false};
-    std::mutex sleep_mutex_;  // also guards source_
-    std::stop_source source_{std::nostopstate};
+#if defined(__linux__)
+    // 1 from the stop on: the futex word sleep_for() waits on. A condition variable's wait
+    // leaves its mutex marked contended, so that every sleep_for() ended with a second system
+    // call to wake nobody.
+    std::atomic<std::uint32_t> wake_{0};
+#else
     std::condition_variable sleep_cv_;
+#endif
+    std::mutex sleep_mutex_;  // guards source_ (and, without futexes, the sleep)
+    std::stop_source source_{std::nostopstate};
 };
 
 // One run of a job, on its executor thread. Found by the free functions below through a
