@@ -693,9 +693,13 @@ class Stress {
         (void)hits;
 
         check_frame(*m, r, dep, fig_.seen);
+        // Half the frames keep no Result of the row until the next: its next frame start then
+        // updates the snapshot in place (once the other threads let go of their copies), the
+        // other half builds a new one.
+        const bool keep_result = rng_.percent(50);
         {
             std::lock_guard lock(m->handles_mutex);
-            m->result = r;
+            m->result = keep_result ? r : Result<Tag>();
             m->set_dep = set_dep;
             m->set_hits = set_hits;
         }
