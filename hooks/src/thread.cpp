@@ -120,8 +120,9 @@ void RunSignal::sleep_for(std::chrono::nanoseconds duration) {
     while (wake_.load(std::memory_order_acquire) == 0) {
         const long r = syscall(SYS_futex, &wake_, FUTEX_WAIT_BITSET_PRIVATE, 0u,
                                until_stop ? nullptr : &deadline, nullptr, FUTEX_BITSET_MATCH_ANY);
-        if (r == -1 && errno == ETIMEDOUT) return;
-        // Woken, the word changed before the wait began, or a signal: look at the word again.
+        // Woken (0), the word changed before the wait began (EAGAIN), or a signal (EINTR): look
+        // at the word again. The deadline passed (ETIMEDOUT), or the wait cannot be made.
+        if (r == -1 && errno != EAGAIN && errno != EINTR) return;
     }
 #else
     auto stopped = [this] { return stopped_.load(std::memory_order_acquire); };

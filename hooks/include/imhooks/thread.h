@@ -184,9 +184,9 @@ class ThreadHook final : public TypedHook<T> {
         this->queued_ = false;
         if (!this->changed_ || !this->shown_) return;
         this->changed_ = false;
-        // No Result holds the snapshot shown: update it where it is. A running row's progress
-        // then costs no allocation, no reference count of this hook, and a read of the few
-        // fields a progress update writes.
+        // When no Result holds the snapshot shown, it is updated where it is: a running row's
+        // progress then costs no allocation, no reference count of this hook, and a read of the
+        // few fields a progress update writes.
         Snapshot<T>* own = sole_owner(*shown());
         if (own && this->progress_only_) {
             this->refill_progress_locked(*own);
