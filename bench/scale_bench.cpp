@@ -62,9 +62,14 @@ void return_free_memory() {
 }
 
 // Samples the process's threads and resident memory every millisecond, sleeping in between.
+// It starts once the threads of an earlier benchmark have finished exiting (the count held still
+// for 100 ms): /proc/self/task lists a thread until the kernel has reaped it, after the executor
+// or the pool that ran it has let it go.
 class Sampler {
   public:
-    Sampler() : rss_start_(resident_kib()) {
+    Sampler() {
+        settled_thread_count();
+        rss_start_ = resident_kib();
         thread_ = std::thread([this] {
             while (running_.load()) {
                 peak_threads_ = std::max(peak_threads_.load(), thread_count() - 1);  // not us
@@ -84,7 +89,7 @@ class Sampler {
     }
 
   private:
-    long rss_start_;
+    long rss_start_ = 0;
     std::atomic<bool> running_{true};
     std::atomic<int> peak_threads_{0};
     std::atomic<long> peak_rss_{0};
