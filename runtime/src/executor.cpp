@@ -392,8 +392,7 @@ void ExecutorState::worker_main() {
             work->execute();
             finished = std::move(work);
             lock.lock();
-            if (std::exchange(t_returning, false))
-                returning_.fetch_sub(1, std::memory_order_relaxed);
+            end_returning_locked();
             --(dedicated ? waiting_ : running_);
             t_holds_slot = false;
             deadline = idle_deadline();
@@ -403,13 +402,11 @@ void ExecutorState::worker_main() {
             // It still counts as coming back while it lets go of the work, so a retry made
             // meanwhile goes to it; if this is the work's destruction (user code), the work ends
             // the count first (make_work()). A work made otherwise is let go of uncounted.
-            if (finished->made_by_make_work_ && !std::exchange(t_returning, true))
-                returning_.fetch_add(1, std::memory_order_relaxed);
+            if (finished->made_by_make_work_) returning();
             lock.unlock();
             finished.reset();
             lock.lock();
-            if (std::exchange(t_returning, false))
-                returning_.fetch_sub(1, std::memory_order_relaxed);
+            end_returning_locked();
             continue;  // work may have come meanwhile
         }
         if (closed_ || Clock::now() >= deadline) break;
@@ -496,11 +493,15 @@ void ExecutorState::returning() {
     returning_.fetch_add(1, std::memory_order_relaxed);
 }
 
+void ExecutorState::end_returning_locked() {
+    if (std::exchange(t_returning, false)) returning_.fetch_sub(1, std::memory_order_relaxed);
+}
+
 void ExecutorState::stop_returning() {
     bool start;
     {
         std::lock_guard lock(mutex_);
-        returning_.fetch_sub(1, std::memory_order_relaxed);
+        end_returning_locked();
         start = balance_locked();
     }
     if (start) start_service();
@@ -509,7 +510,7 @@ void ExecutorState::stop_returning() {
 void work_destroying() noexcept {
     // A counting worker holds no executor lock: it counts from returning() (after its run's code)
     // until its loop locks again, and lets go of works unlocked.
-    if (!std::exchange(t_returning, false)) return;
+    if (!t_returning) return;
     try {
         t_executor->stop_returning();
     } catch (...) {

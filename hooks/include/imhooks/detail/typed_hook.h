@@ -131,28 +131,21 @@ class TypedHook : public Base {
         fill_locked(*snapshot, state);
         return snapshot;
     }
-    // Under mutex_: fills `snapshot` with the pending state (for snapshot types derived from
-    // Snapshot<T>), and records the state shown in the job's history.
+    // Under mutex_: fills a new `snapshot` with the pending state (for snapshot types derived
+    // from Snapshot<T>), and records the state shown in the job's history.
     void fill_locked(Snapshot<T>& snapshot, std::optional<ResultState> state) {
-        snapshot.state = state.value_or(this->state_);
-        this->record_shown_locked(snapshot.state);
-        snapshot.value = std::static_pointer_cast<const T>(this->value_);
-        snapshot.complete = std::static_pointer_cast<const T>(this->complete_);
-        snapshot.error = this->error_;
-        snapshot.progress = this->progress_;
-        snapshot.progress_text = this->progress_text_;
-        snapshot.stale = this->value_ && this->value_generation_ != this->generation_;
-        snapshot.partial = this->value_ && this->partial_;
+        typename Base::Released none;  // a new snapshot replaces nothing
+        refill_locked(snapshot, none, state);
         snapshot.control = std::static_pointer_cast<ThreadControl>(
             std::static_pointer_cast<ThreadHookBase>(this->shared_from_this()));
     }
 
-    // Under mutex_: brings `snapshot`, which only the UI's slot holds, up to the pending state,
-    // as fill_locked() would build it; what it replaced goes to `released`, destroyed after
-    // unlocking. Fields that did not change are not written: a progress update writes the
-    // progress.
-    void refill_locked(Snapshot<T>& snapshot, typename Base::Released& released) {
-        snapshot.state = this->state_;
+    // Under mutex_: brings `snapshot` up to the pending state (`state` overrides the state
+    // shown); what it replaced goes to `released`, destroyed after unlocking. Fields that did not
+    // change are not written. For a snapshot nothing but the UI's slot holds, or a new one.
+    void refill_locked(Snapshot<T>& snapshot, typename Base::Released& released,
+                       std::optional<ResultState> state = std::nullopt) {
+        snapshot.state = state.value_or(this->state_);
         this->record_shown_locked(snapshot.state);
         if (snapshot.value.get() != this->value_.get())
             released.value =
@@ -162,9 +155,7 @@ class TypedHook : public Base {
                                               std::static_pointer_cast<const T>(this->complete_));
         if (snapshot.error != this->error_)
             released.error = std::exchange(snapshot.error, this->error_);
-        snapshot.progress = this->progress_;
-        if (snapshot.progress_text != this->progress_text_)
-            snapshot.progress_text = this->progress_text_;
+        refill_progress_locked(snapshot);
         snapshot.stale = this->value_ && this->value_generation_ != this->generation_;
         snapshot.partial = this->value_ && this->partial_;
     }

@@ -216,6 +216,8 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     std::shared_ptr<Work> unlink_locked(Work& work);
     std::shared_ptr<Work> pop_locked(bool dedicated);
     bool can_take_locked() const;
+    // Under mutex_: the calling worker no longer counts as returning, if it did.
+    void end_returning_locked();
     // Hands the free slots out, to runs coming back and to queued works in turn, then wakes idle
     // workers and asks for new threads so that every queued work that can start now has a thread.
     // `self`: the calling worker is free to take a work (it counts as a thread for the queue).
