@@ -726,6 +726,55 @@ TEST_CASE("a worker that destroys an unmounted hook it executed never holds back
     CHECK(other_entered.is_set());
 }
 
+TEST_CASE("a worker lets go of an unmounted hook it executed before it takes a queued run") {
+    // As above, with one slot and a run queued when the hook's last run ends: the worker takes
+    // that run only after the hook's destruction, so the slot is free while the value's
+    // destructor waits for a third row's run.
+    auto executor = executor_with(1);
+    Headless ui({640, 480}, runtime_on(executor));
+    Event destroying, other_entered, second_entered, release_second;
+    std::atomic<int> runs{0};
+    bool show_row = true;
+    bool show_queued = false;
+    bool show_other = false;
+    Result<Held> shown;
+    Result<int> queued, other;
+    auto body = [&] {
+        if (show_row)
+            component("row", [&] {
+                shown = use_thread([&] {
+                    if (++runs == 1) return Held(&destroying, &other_entered);
+                    second_entered.set();
+                    release_second.wait();
+                    return Held(nullptr, nullptr);
+                });
+            });
+        if (show_queued) component("queued", [&] { queued = use_thread([] { return 1; }); });
+        if (show_other)
+            component("other", [&] {
+                other = use_thread([&] {
+                    other_entered.set();
+                    return 2;
+                });
+            });
+    };
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+    shown.retry();
+    REQUIRE(second_entered.wait());
+    shown = {};
+    show_row = false;  // unmounted: the executing run holds the hook's last reference
+    show_queued = true;
+    ui.frame(body);
+    REQUIRE(eventually([&] { return executor->stats().queued == 1; }));
+    release_second.set();
+    REQUIRE(destroying.wait());
+    show_other = true;
+    CHECK(ui.frame_until(body, [&] {
+        return other.state() == ResultState::Finished && queued.state() == ResultState::Finished;
+    }));
+    CHECK(other_entered.is_set());
+}
+
 TEST_CASE(
     "a thread asked for while every worker was busy is not started once a worker took the run") {
     auto executor = executor_with(2);

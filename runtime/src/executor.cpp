@@ -372,6 +372,19 @@ void ExecutorState::worker_main() {
             start_service();
             lock.lock();
         }
+        // The work it executed last goes before it takes another run: holding that run's slot
+        // meanwhile would keep the slot from a run the work's destructors wait for.
+        if (finished) {
+            // It still counts as coming back while it lets go of the work, so a retry made
+            // meanwhile goes to it; if this is the work's destruction (user code), the work ends
+            // the count first (make_work()). A work made otherwise is let go of uncounted.
+            if (finished->made_by_make_work_) returning();
+            lock.unlock();
+            finished.reset();
+            lock.lock();
+            end_returning_locked();
+            continue;  // work may have come meanwhile
+        }
         if (!closed_ && can_take_locked()) {
             bool dedicated = queued_dedicated_ > 0;
             if (dedicated && queued_slot_ > 0 && owed_queue_ > 0)
@@ -386,7 +399,6 @@ void ExecutorState::worker_main() {
             // go to another thread, or back.
             const bool start = balance_locked();
             lock.unlock();
-            finished.reset();
             if (start) start_service();
             if (hold_after_take_) hold_after_take_();
             work->execute();
@@ -397,17 +409,6 @@ void ExecutorState::worker_main() {
             t_holds_slot = false;
             deadline = idle_deadline();
             continue;
-        }
-        if (finished) {
-            // It still counts as coming back while it lets go of the work, so a retry made
-            // meanwhile goes to it; if this is the work's destruction (user code), the work ends
-            // the count first (make_work()). A work made otherwise is let go of uncounted.
-            if (finished->made_by_make_work_) returning();
-            lock.unlock();
-            finished.reset();
-            lock.lock();
-            end_returning_locked();
-            continue;  // work may have come meanwhile
         }
         if (closed_ || Clock::now() >= deadline) break;
         ++idle_;
