@@ -9,6 +9,7 @@
 #include "result_checker.h"
 #include "support.h"
 
+#include <imhooks/detail/sanitizers.h>
 #include <imhooks/headless.h>
 #include <imhooks/imhooks.h>
 
@@ -40,17 +41,10 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-#if defined(IMHOOKS_STRESS_SANITIZED) || defined(__SANITIZE_THREAD__) || \
-    defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#if defined(IMHOOKS_STRESS_SANITIZED)
 constexpr bool kSanitized = true;
 #else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
+constexpr bool kSanitized = IMHOOKS_DETAIL_TSAN || IMHOOKS_DETAIL_ASAN;
 #endif
 
 // The run is bounded by time: sanitizers make every step several times slower, so there they do

@@ -3,6 +3,7 @@
 
 #include <imhooks/deps.h>
 #include <imhooks/detail/instance.h>
+#include <imhooks/detail/sanitizers.h>
 #include <imhooks/detail/thread_hook.h>
 #include <imhooks/detail/typed_hook.h>
 #include <imhooks/executor.h>
@@ -231,14 +232,7 @@ class ThreadHook final : public TypedHook<T> {
     // snapshot before the writes that update it. ThreadSanitizer does not model fences: there a
     // new snapshot is always built.
     static Snapshot<T>* sole_owner(const std::shared_ptr<const Snapshot<T>>& shown) {
-#if defined(__SANITIZE_THREAD__)
-        return nullptr;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-        return nullptr;
-#endif
-#endif
-        if (shown.use_count() != 1) return nullptr;
+        if (IMHOOKS_DETAIL_TSAN || shown.use_count() != 1) return nullptr;
         std::atomic_thread_fence(std::memory_order_acquire);
         return const_cast<Snapshot<T>*>(shown.get());
     }
