@@ -900,6 +900,14 @@ class Program {
                 k.mount->uid = ++g_next_uid;
                 k.mount->config = k.config;
             }
+            // Mounts of even uid hold no Result across the frame start (their body keeps this
+            // frame's again): the hook then updates the snapshot its slot shows in place, where
+            // a kept Result makes it build a new one. Only for instances rendered again in the
+            // same order, whose body sets the handle before anything reads it.
+            Mount* m = k.mount.get();
+            if (m && m->alive && m->observed && m->uid % 2 == 0 && k.want && !k.failed &&
+                k.applied == Variant::None && !k.twice)
+                m->result = Result<Tag>{};
         }
         ImGui::NewFrame();
         ImGui::SetNextWindowPos({0, 0});
