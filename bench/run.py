@@ -431,6 +431,7 @@ def build_rows(r, p6, idle_seconds):
     # The executor's own count: the process's may still hold threads of the benchmark before.
     peak = max(r.maximum("P10_wait/imhooks_sleep_for", "executor_peak_threads"),
                r.maximum("P10_wait/imhooks_blocking", "executor_peak_threads"))
+    cap = r.minimum("P10_wait/imhooks_sleep_for", "executor_max_threads")
     process_peak = max(r.maximum("P10_wait/imhooks_sleep_for", "peak_threads"),
                        r.maximum("P10_wait/imhooks_blocking", "peak_threads"))
     slowest = max(total, btotal)
@@ -439,8 +440,8 @@ def build_rows(r, p6, idle_seconds):
                  f"peak {peak:.0f} threads",
                  f"thread per job: all done {fmt_ms(ttotal)}; pool worst frame {fmt_ms(hworst)}",
                  f"{slowest / ttotal:.2f}x done, {worst / hworst:.2f}x frame",
-                 "<= 1.2x done, <= 1.5x frame, threads <= cap (256)",
-                 met(slowest <= 1.2 * ttotal and worst <= 1.5 * hworst and peak <= 256 + 2)))
+                 f"<= 1.2x done, <= 1.5x frame, threads <= cap ({cap:.0f})",
+                 met(slowest <= 1.2 * ttotal and worst <= 1.5 * hworst and peak <= cap + 1)))
     pool_runs = r.find("P10_wait/pool")
     projected = [x.get("projected_ms") for x in pool_runs if x.get("projected_ms")]
     notes.append(

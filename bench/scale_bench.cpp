@@ -320,6 +320,7 @@ void Scale_imhooks(benchmark::State& state, Work work) {
         put(state, loop, sampler);
         const imhooks::ExecutorStats stats = runtime.executor().stats();
         state.counters["executor_peak_threads"] = stats.peak_threads;
+        state.counters["executor_max_threads"] = stats.max_threads;
     }
 }
 

@@ -36,7 +36,7 @@ struct ExecutorOptions {
     std::size_t max_running = 0;
     // Threads at most, counting those whose run waits in sleep_for() or blocking() and those of
     // dedicated runs (ThreadOptions::dedicated_thread). Runs beyond it wait in the queue.
-    std::size_t max_threads = 256;
+    std::size_t max_threads = 512;
     // A thread with nothing to do for this long exits.
     std::chrono::milliseconds idle_timeout{5000};
     // Linux: worker threads run this many nice levels below the process (0: the same), so that
