@@ -44,9 +44,52 @@ std::uint64_t p2_iterations() {
     return size<std::uint64_t>(std::uint64_t{1} << 25, std::uint64_t{1} << 12);
 }
 
-// Runs one job per benchmark iteration inside use_thread; the manual time is the CPU time of the
-// job's thread, measured inside the job: thread start and frame scheduling are not part of it,
-// and neither is the time other processes on a shared machine take the core away.
+// The job of P2: n steps with a stop check in each, checkpoint() (intrusive) or the
+// std::stop_token (cooperative). Stores the CPU time of its own thread in `job_ns`: thread start
+// and frame scheduling are not part of it, and neither is the time other processes on a shared
+// machine take the core away.
+template <bool Intrusive>
+auto p2_job(std::uint64_t n, std::atomic<std::int64_t>& job_ns) {
+    if constexpr (Intrusive) {
+        return [n, &job_ns] {
+            const auto start = thread_cpu_time();
+            std::uint64_t x = 0x9E3779B97F4A7C15ull;
+            for (std::uint64_t i = 0; i < n; ++i) {
+                x = work_step(x);
+                imhooks::checkpoint();
+            }
+            job_ns.store((thread_cpu_time() - start).count());
+            return x;
+        };
+    } else {
+        return [n, &job_ns](std::stop_token stop) {
+            const auto start = thread_cpu_time();
+            std::uint64_t x = 0x9E3779B97F4A7C15ull;
+            for (std::uint64_t i = 0; i < n; ++i) {
+                x = work_step(x);
+                if (stop.stop_requested()) break;
+            }
+            job_ns.store((thread_cpu_time() - start).count());
+            return x;
+        };
+    }
+}
+
+// A component running p2_job<Intrusive> again whenever `run` changes; `finished`: the run of
+// this `run` has finished.
+template <bool Intrusive>
+void p2_component(const char* key, std::uint64_t n, std::atomic<std::int64_t>& job_ns, int run,
+                  bool& finished) {
+    imhooks::component(key, [&] {
+        const auto result =
+            imhooks::use_thread(p2_job<Intrusive>(n, job_ns), imhooks::deps(run),
+                                imhooks::ThreadOptions{.intrusive_cancel = Intrusive});
+        finished = result.state() == imhooks::ResultState::Finished && !result.stale();
+        ImGui::Text("%s %s", key, imhooks::to_string(result.state()));
+    });
+}
+
+// Runs one job per benchmark iteration inside use_thread; the manual time is the job's CPU time.
 template <bool Intrusive>
 void P2_imhooks(benchmark::State& state) {
     Context context;
@@ -55,40 +98,7 @@ void P2_imhooks(benchmark::State& state) {
     std::atomic<std::int64_t> job_ns{0};
     int run = 0;
     bool finished = false;
-    auto ui = [&] {
-        imhooks::component("p2", [&] {
-            imhooks::Result<std::uint64_t> result;
-            if constexpr (Intrusive) {
-                result = imhooks::use_thread(
-                    [n, &job_ns] {
-                        const auto start = thread_cpu_time();
-                        std::uint64_t x = 0x9E3779B97F4A7C15ull;
-                        for (std::uint64_t i = 0; i < n; ++i) {
-                            x = work_step(x);
-                            imhooks::checkpoint();
-                        }
-                        job_ns.store((thread_cpu_time() - start).count());
-                        return x;
-                    },
-                    imhooks::deps(run));
-            } else {
-                result = imhooks::use_thread(
-                    [n, &job_ns](std::stop_token stop) {
-                        const auto start = thread_cpu_time();
-                        std::uint64_t x = 0x9E3779B97F4A7C15ull;
-                        for (std::uint64_t i = 0; i < n; ++i) {
-                            x = work_step(x);
-                            if (stop.stop_requested()) break;
-                        }
-                        job_ns.store((thread_cpu_time() - start).count());
-                        return x;
-                    },
-                    imhooks::deps(run), imhooks::ThreadOptions{.intrusive_cancel = false});
-            }
-            finished = result.state() == imhooks::ResultState::Finished && !result.stale();
-            ImGui::Text("state %s", imhooks::to_string(result.state()));
-        });
-    };
+    auto ui = [&] { p2_component<Intrusive>("p2", n, job_ns, run, finished); };
     for (auto _ : state) {
         ++run;
         if (!frame_until(runtime, "P2", ui, [&] { return finished; })) {
@@ -100,6 +110,49 @@ void P2_imhooks(benchmark::State& state) {
     state.counters["ns_per_iteration"] =
         benchmark::Counter(static_cast<double>(n) * static_cast<double>(state.iterations()),
                            benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+// P2's ratio: each iteration runs the intrusive and the cooperative job once, one after the
+// other, in alternating order, and takes their ratio; the counters are the medians. A slow period
+// of a shared machine then falls on both jobs of a pair rather than on one variant's runs.
+void P2_paired(benchmark::State& state) {
+    Context context;
+    imhooks::Runtime runtime;
+    const std::uint64_t n = p2_iterations();
+    std::atomic<std::int64_t> intrusive_ns{0}, cooperative_ns{0};
+    int intrusive_run = 0, cooperative_run = 0;
+    bool intrusive_done = false, cooperative_done = false;
+    auto ui = [&] {
+        p2_component<true>("intrusive", n, intrusive_ns, intrusive_run, intrusive_done);
+        p2_component<false>("cooperative", n, cooperative_ns, cooperative_run, cooperative_done);
+    };
+    // The first runs (both at once, on mounting) are not measured.
+    if (!frame_until(runtime, "P2", ui, [&] { return intrusive_done && cooperative_done; })) {
+        state.SkipWithError("the jobs did not finish in 30 s");
+        return;
+    }
+    const auto run_one = [&](bool intrusive) {
+        ++(intrusive ? intrusive_run : cooperative_run);
+        const bool& done = intrusive ? intrusive_done : cooperative_done;
+        return frame_until(runtime, "P2", ui, [&] { return done; });
+    };
+    std::vector<double> intrusive_ms, cooperative_ms, ratios;
+    bool intrusive_first = true;
+    for (auto _ : state) {
+        if (!run_one(intrusive_first) || !run_one(!intrusive_first)) {
+            state.SkipWithError("a job did not finish in 30 s");
+            return;
+        }
+        intrusive_first = !intrusive_first;
+        const double intrusive = static_cast<double>(intrusive_ns.load()) / 1e6;
+        const double cooperative = static_cast<double>(cooperative_ns.load()) / 1e6;
+        intrusive_ms.push_back(intrusive);
+        cooperative_ms.push_back(cooperative);
+        ratios.push_back(intrusive / cooperative);
+    }
+    state.counters["intrusive_ms"] = percentile(intrusive_ms, 50);
+    state.counters["cooperative_ms"] = percentile(cooperative_ms, 50);
+    state.counters["ratio"] = percentile(ratios, 50);
 }
 
 // The hand-written job: std::async, a std::atomic<bool> cancel flag read every iteration.
@@ -283,6 +336,9 @@ void P4_hand_written(benchmark::State& state) {
 
 void register_job_benchmarks() {
     // Manual time: the job's own duration. Enough runs for a stable median per repetition.
+    benchmark::RegisterBenchmark("P2_checkpoint/paired", P2_paired)
+        ->Iterations(size(12, 2))
+        ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("P2_checkpoint/imhooks_intrusive", P2_imhooks<true>)
         ->UseManualTime()
         ->Unit(benchmark::kMillisecond);
