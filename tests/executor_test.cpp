@@ -632,6 +632,34 @@ TEST_CASE("a retry made while the ended run's worker is on its way back goes on 
     CHECK(executor->stats().threads_started == 2);
 }
 
+TEST_CASE("a retry made the moment a run ended goes on the worker that ran it") {
+    auto executor = executor_with(2);
+    // Held as soon as the run's end is published and the hook's lock is free again.
+    std::atomic<bool> hold{false};
+    Event held, release;
+    executor->state()->hold_after_run_for_testing([&] {
+        if (!hold.exchange(false)) return;
+        held.set();
+        release.wait();
+    });
+    Headless ui({640, 480}, runtime_on(executor));
+    test::FirstRunBlocks job;
+    Result<int> shown;
+    auto body = [&] { component("row", [&] { shown = job.use(); }); };
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Running; }));
+    REQUIRE(job.first_running.wait());
+    REQUIRE(eventually([&] { return executor->stats().threads_started == 2; }));
+    hold = true;
+    job.release_first.set();
+    REQUIRE(held.wait());
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+    shown.retry();
+    CHECK(threads_started_settled(*executor) == 2);
+    release.set();
+    REQUIRE(ui.frame_until(body, [&] { return shown.value() && *shown.value() == 2; }));
+    CHECK(executor->stats().threads_started == 2);
+}
+
 namespace {
 
 // A job's value whose destructor sets `destroying` (if any), then waits for `wait_for` (if any)

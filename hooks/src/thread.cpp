@@ -329,11 +329,13 @@ void ThreadHookBase::execute() noexcept {
         // thread when the next run is requested (`signal` holds it until after unlocking).
         signal_.reset();
     }
-    lock.unlock();
-    // What the run replaced is destroyed first: user code, which may wait for another run (one
-    // that may need another thread). Unless it runs none: then a run requested from now on
-    // already goes on this thread (see below).
+    // What the run replaced is destroyed first, outside the lock: user code, which may wait for
+    // another run (one that may need another thread). Unless it runs none: then this thread
+    // counts as coming back before the lock goes, so a run requested from now on (the lock is
+    // taken to request one) already goes on it (see below).
     if (!replaced_error && values_destroy_trivially()) executor_->returning();
+    lock.unlock();
+    executor_->run_ended_for_testing();
     released = {};
     replaced_error = nullptr;
     // No user code is left for this thread (the waker is cheap by contract): a run requested from

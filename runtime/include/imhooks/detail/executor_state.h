@@ -197,6 +197,16 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     void hold_after_take_for_testing(std::function<void()> hold) {
         hold_after_take_ = std::move(hold);
     }
+    // Test seam: a hook's worker calls `hold` as soon as its run has ended and it let go of the
+    // hook's lock, before it releases what the run replaced. Set before the first work is
+    // submitted.
+    void hold_after_run_for_testing(std::function<void()> hold) {
+        hold_after_run_ = std::move(hold);
+    }
+    // Called by a hook's worker there (see hold_after_run_for_testing()).
+    void run_ended_for_testing() const {
+        if (hold_after_run_) hold_after_run_();
+    }
 
   private:
     struct Queue {  // one priority level, newest at head
@@ -256,6 +266,7 @@ class ExecutorState : public std::enable_shared_from_this<ExecutorState> {
     // Counted up without mutex_, by the worker; down under it.
     std::atomic<std::size_t> returning_{0};
     std::function<void()> hold_after_take_;  // test seam
+    std::function<void()> hold_after_run_;   // test seam
     std::size_t idle_ = 0;                   // workers waiting for work
     std::size_t wakeups_ = 0;                // idle workers notified that have not woken yet
     bool service_alive_ = false;
