@@ -603,6 +603,66 @@ TEST_CASE("a retry made while a worker takes the run from the queue goes with th
     CHECK(executor->stats().threads_started == 2);
 }
 
+TEST_CASE(
+    "a run requested in a frame goes with the worker that took the hook before the frame "
+    "ended") {
+    // The row's run is queued behind a blocker on the only slot. A frame changes the row's deps
+    // (its submission waits for the frame's end), and before that end the blocker finishes and
+    // the worker takes the row from the queue: the new run goes with that worker, the row is not
+    // queued a second time.
+    auto executor = executor_with(1);
+    std::atomic<bool> hold{false};
+    Event taken, release_take;
+    executor->state()->hold_after_take_for_testing([&] {
+        if (!hold.exchange(false)) return;
+        taken.set();
+        release_take.wait();
+    });
+    Headless ui({640, 480}, runtime_on(executor));
+    Gate gate;
+    std::atomic<int> row_runs{0};
+    bool show_row = false;
+    int dep = 0;
+    bool release_in_body = false;
+    bool taken_in_body = false;
+    Result<int> blocker, row;
+    auto body = [&] {
+        component("blocker", [&] { blocker = use_thread(gate.job()); });
+        if (show_row)
+            component("row", [&] {
+                const int d = dep;
+                row = use_thread(
+                    [&row_runs, d] {
+                        ++row_runs;
+                        return d;
+                    },
+                    deps(d));
+                if (std::exchange(release_in_body, false)) {
+                    hold = true;
+                    gate.release.set();
+                    taken_in_body = taken.wait();
+                }
+            });
+    };
+    ui.frame(body);
+    REQUIRE(gate.entered.wait());
+    show_row = true;
+    ui.frame(body);
+    REQUIRE(eventually([&] { return executor->stats().queued == 1; }));
+    dep = 1;
+    release_in_body = true;
+    ui.frame(body);
+    REQUIRE(taken_in_body);
+    CHECK(executor->stats().queued == 0);
+    release_take.set();
+    REQUIRE(ui.frame_until(body, [&] { return row.state() == ResultState::Finished; }));
+    CHECK(*row.value() == 1);
+    CHECK(row_runs == 1);
+    REQUIRE(eventually(
+        [&] { return executor->stats().queued == 0 && ui.runtime().stats().active_work == 0; }));
+    CHECK(executor->stats().runs_started == 2);
+}
+
 TEST_CASE("a retry made while the ended run's worker is on its way back goes on that worker") {
     auto executor = executor_with(2);
     Headless ui({640, 480}, runtime_on(executor));

@@ -190,8 +190,7 @@ bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job,
     std::shared_ptr<const ErasedJob> old_job;
     Released released;
     bool notify;
-    bool submit_now;
-    RunPolicy submit_policy;
+    bool submitted = true;
     {
         std::lock_guard lock(mutex_);
         if (detached_) return false;
@@ -217,25 +216,33 @@ bool ThreadHookBase::request_run(std::shared_ptr<const ErasedJob> job,
         const bool shown = show_starting && show_starting_locked(released);
         notify = !(shown && state_ == ResultState::Starting) && touch_locked();
         // A worker that took the hook from the queue and has not started yet runs this one (on
-        // the same kind of thread).
-        submit_now = running_ == 0 && !(taken_by_worker() && policy_.dedicated == was_dedicated);
-        submit_policy = policy_;
+        // the same kind of thread). Queued before the lock goes: no worker can take the hook and
+        // begin this run in between, which would leave the hook queued again for nothing and
+        // start a thread to find nothing.
+        if (running_ == 0 && !(taken_by_worker() && policy_.dedicated == was_dedicated))
+            submitted = queue_work(policy_);
         // The thread that takes the new run releases the replaced job (one at a time: an older
         // one still waiting goes to the service thread below).
         if (old_job && !retired_job_) retired_job_ = std::move(old_job);
     }
     stop_and_release(std::move(previous), std::move(old_job));
-    if (submit_now) submit(submit_policy);
+    if (!submitted) submit_failed();
     if (notify) notify_changed();
     return true;
 }
 
-void ThreadHookBase::submit(const RunPolicy& policy) {
-    if (executor_->submit(std::static_pointer_cast<Work>(shared_from_this()), policy.priority,
-                          policy.dedicated))
-        return;
+bool ThreadHookBase::queue_work(const RunPolicy& policy) {
+    return executor_->submit(std::static_pointer_cast<Work>(shared_from_this()), policy.priority,
+                             policy.dedicated);
+}
+
+void ThreadHookBase::submit_failed() {
     start_failed(
         std::make_exception_ptr(std::runtime_error("imhooks: the executor was shut down")));
+}
+
+void ThreadHookBase::submit(const RunPolicy& policy) {
+    if (!queue_work(policy)) submit_failed();
 }
 
 void ThreadHookBase::stop_and_release(std::shared_ptr<RunSignal> signal,

@@ -138,6 +138,11 @@ class ThreadHookBase : public ThreadControl,
     // Submits the hook to the executor (outside mutex_: a failure ends the pending run in Error,
     // which takes it).
     void submit(const RunPolicy& policy);
+    // submit()'s halves: queue_work() hands the hook to the executor (also under mutex_: it runs
+    // no code of the hook) and returns false when the executor is shut down; submit_failed()
+    // (outside mutex_) then ends the pending run in Error.
+    bool queue_work(const RunPolicy& policy);
+    void submit_failed();
     // Takes the value pending for the UI into value_ (UI thread, under mutex_); the replaced
     // value goes to `released`, to be destroyed after unlocking.
     void take_fresh_locked(std::shared_ptr<const void>& released) {
