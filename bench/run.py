@@ -459,6 +459,13 @@ def build_rows(r, p6, idle_seconds):
         f"peak threads: {peak:.0f} of the executor (its service thread included), "
         f"{process_peak:.0f} in the process")
 
+    stalls = r.values("Stalls/fixed_frame", "worst_ms")
+    notes.append(
+        f"P9-P11 the machine's stalls: a frame of fixed work paced at 60 Hz, "
+        f"{r.median('Stalls/fixed_frame', 'median_ms'):.1f} ms at the median, p99 "
+        f"{r.median('Stalls/fixed_frame', 'p99_ms'):.1f} ms, worst "
+        + ", ".join(f"{x:.1f}" for x in stalls) + " ms per repetition")
+
     worst, hworst = ms("P11_rerun/imhooks", "worst_frame_ms"), ms("P11_rerun/pool", "worst_frame_ms")
     rows.append(("P11", "re-run of all 10,000 after a deps change",
                  f"worst frame {fmt_ms(worst)}", f"pool: worst frame {fmt_ms(hworst)}",

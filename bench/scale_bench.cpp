@@ -758,6 +758,39 @@ void P13_paired(benchmark::State& state) {
     state.counters["ratio"] = percentile(ratios, 50);
 }
 
+//----------------------------------------------------------------------------------------------
+// The machine's own stalls, for reading the worst frames of P9-P11
+
+// A frame that never changes: the same serial chain of xorshift steps (a few milliseconds of
+// CPU), paced at 60 Hz like the UI loops, for as many frames as P9 renders. On an idle machine
+// its worst frame is its median; what the worst adds is what the machine's stalls add to any frame
+// of the loops above, whatever the frame does.
+void Stalls_fixed_frame(benchmark::State& state) {
+    const int frames = size(330, 10);
+    for (auto _ : state) {
+        std::vector<double> ms;
+        ms.reserve(static_cast<std::size_t>(frames));
+        Clock::time_point next = Clock::now();
+        std::uint64_t x = 0x9E3779B97F4A7C15ull;
+        for (int i = 0; i < frames; ++i) {
+            const Clock::time_point before = Clock::now();
+            for (int step = 0; step < size(2'000'000, 1'000); ++step) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+            }
+            benchmark::DoNotOptimize(x);
+            const Clock::time_point after = Clock::now();
+            ms.push_back(std::chrono::duration<double, std::milli>(after - before).count());
+            next = std::max(next + Pacer::kPeriod, after);
+            std::this_thread::sleep_until(next);
+        }
+        state.counters["median_ms"] = percentile(ms, 50);
+        state.counters["p99_ms"] = percentile(ms, 99);
+        state.counters["worst_ms"] = percentile(ms, 100);
+    }
+}
+
 }  // namespace
 
 void register_scale_benchmarks() {
@@ -795,6 +828,7 @@ void register_scale_benchmarks() {
     benchmark::RegisterBenchmark("P13_steady_frame/paired", P13_paired)
         ->Iterations(size(20, 2))
         ->Unit(benchmark::kMillisecond);
+    once(benchmark::RegisterBenchmark("Stalls/fixed_frame", Stalls_fixed_frame));
 }
 
 }  // namespace bench
