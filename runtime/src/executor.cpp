@@ -464,7 +464,8 @@ void ExecutorState::enter_slot() {
 void ExecutorState::queue_locked(std::shared_ptr<Work> work, int priority, bool dedicated) {
     Work& w = *work;
     // Taken by a worker of the same kind that has not begun executing it: that worker executes
-    // the newest run, requested before this submission (Work::taken_by_worker()).
+    // the newest run, requested before this submission (Work::taken_by_worker()). It holds a
+    // reference to the work: dropping this one destroys nothing.
     if (w.taken_.load(std::memory_order_acquire) && w.dedicated_ == dedicated) return;
     if (w.queued_) {
         std::shared_ptr<Work> kept = unlink_locked(w);
