@@ -338,3 +338,74 @@ TEST_CASE("a generator's elements may own memory") {
     CHECK(p.last.value()->rows == 3);
     CHECK(p.last.value()->pixels->size() == 30);
 }
+
+TEST_CASE(
+    "partial results the UI never showed are overwritten and the ones it showed never change") {
+    // Two elements per frame: the first of each pair is replaced before the UI takes it, and its
+    // block carries the next element. The Results kept from each frame must keep their values.
+    Probe<std::string> p;
+    Event next[4];
+    std::atomic<int> pairs{0};
+    p.hook = [&] {
+        return use_thread<std::string>([&](Job<std::string>& job) {
+            for (int pair = 0; pair < 4; ++pair) {
+                job.yield(std::string(40, static_cast<char>('a' + 2 * pair)));
+                job.yield(std::string(40, static_cast<char>('b' + 2 * pair)));
+                pairs = pair + 1;
+                next[pair].wait();
+            }
+            return std::string("done");
+        });
+    };
+    p.frame();
+    std::vector<Result<std::string>> kept;
+    for (int pair = 0; pair < 4; ++pair) {
+        REQUIRE(imhooks::test::eventually([&] { return pairs.load() == pair + 1; }));
+        p.last = Result<std::string>();
+        p.frame();
+        kept.push_back(p.last);
+        next[pair].set();
+    }
+    REQUIRE(p.until_state(ResultState::Finished));
+    CHECK(*p.last.value() == "done");
+    for (int pair = 0; pair < 4; ++pair) {
+        INFO("pair " << pair);
+        REQUIRE(kept[pair].value() != nullptr);
+        CHECK(*kept[pair].value() == std::string(40, static_cast<char>('b' + 2 * pair)));
+        CHECK(kept[pair].partial());
+    }
+}
+
+TEST_CASE("a partial result whose assignment throws ends the run in Error with that exception") {
+    // The second element replaces the first before any frame: the third is assigned into the
+    // first one's block, and that assignment throws.
+    struct Picky {
+        int n = 0;
+        explicit Picky(int value) : n(value) {}
+        Picky(Picky&&) = default;
+        Picky& operator=(Picky&& other) {
+            if (other.n == 3) throw std::runtime_error("Picky refuses 3");
+            n = other.n;
+            return *this;
+        }
+    };
+    Probe<Picky> p;
+    std::atomic<bool> ended{false};
+    p.hook = [&] {
+        return use_thread<Picky>([&](Job<Picky>& job) {
+            struct Ended {
+                std::atomic<bool>& flag;
+                ~Ended() { flag = true; }
+            } mark{ended};
+            for (int i = 1; i <= 4; ++i) job.yield(Picky(i));
+            return Picky(5);
+        });
+    };
+    p.frame();
+    REQUIRE(imhooks::test::eventually([&] { return ended.load(); }));
+    REQUIRE(p.until_state(ResultState::Error));
+    REQUIRE(p.last.error());
+    CHECK_THROWS_WITH(std::rethrow_exception(p.last.error()), "Picky refuses 3");
+    REQUIRE(p.last.value() != nullptr);
+    CHECK(p.last.value()->n == 2);
+}

@@ -421,8 +421,9 @@ void ThreadHookBase::detach() {
     if (settled) sink_->work_ended();
 }
 
-void ThreadHookBase::publish_value(std::uint64_t generation, const RunSignal& signal,
-                                   std::shared_ptr<const void> value) {
+std::shared_ptr<const void> ThreadHookBase::publish_value(std::uint64_t generation,
+                                                          const RunSignal& signal,
+                                                          std::shared_ptr<const void> value) {
     std::shared_ptr<const void> released = std::move(value);
     bool notify = false;
     {
@@ -435,6 +436,7 @@ void ThreadHookBase::publish_value(std::uint64_t generation, const RunSignal& si
         }
     }
     if (notify) notify_changed();
+    return released;
 }
 
 void ThreadHookBase::publish_progress(std::uint64_t generation, const RunSignal& signal,

@@ -69,8 +69,11 @@ class ThreadHookBase : public ThreadControl,
     void detach();
 
     // A run's partial result or progress (checked like every publication). Worker thread.
-    void publish_value(std::uint64_t generation, const RunSignal& signal,
-                       std::shared_ptr<const void> value);
+    // publish_value() returns what it did not keep, for the caller to release outside the lock:
+    // the partial result it replaced (one the UI never took), or `value` itself when refused.
+    [[nodiscard]] std::shared_ptr<const void> publish_value(std::uint64_t generation,
+                                                            const RunSignal& signal,
+                                                            std::shared_ptr<const void> value);
     void publish_progress(std::uint64_t generation, const RunSignal& signal, float fraction,
                           std::string_view text);
 

@@ -37,9 +37,29 @@ class TypedRun final : public RunContext {
     TypedRun(ThreadHookBase& hook, std::uint64_t generation, std::shared_ptr<RunSignal> signal,
              bool intrusive)
         : RunContext(std::move(signal), intrusive), hook_(hook), generation_(generation) {}
-    // A partial result, built here, on the worker, before the hook's lock is taken.
+    // A partial result, built here, on the worker, before the hook's lock is taken: in the block
+    // of the partial result it replaced last time when nothing but this run holds that one (the
+    // UI never took it), else in a new block. A generator that yields faster than the UI shows
+    // then allocates nothing per element. A throwing assignment ends the run as a throwing move
+    // does; the block it left is never shown.
     void publish_value(T&& value) {
-        hook_.publish_value(generation_, signal(), std::make_shared<const T>(std::move(value)));
+        std::shared_ptr<T> block;
+        if constexpr (std::is_move_assignable_v<T>) {
+            if (spare_) {
+                *spare_ = std::move(value);
+                block = std::move(spare_);
+            }
+        }
+        if (!block) block = std::make_shared<T>(std::move(value));
+        std::shared_ptr<const void> replaced =
+            hook_.publish_value(generation_, signal(), std::move(block));
+        if constexpr (std::is_move_assignable_v<T>) {
+            // Blocks are made as a non-const T: assigning to one is writing a T.
+            if (replaced.use_count() == 1)
+                spare_ = std::const_pointer_cast<T>(
+                    std::static_pointer_cast<const T>(std::move(replaced)));
+        }
+        // Anything else replaced is released here, outside the hook's lock.
     }
     void publish_progress(float fraction, std::string_view text) override {
         hook_.publish_progress(generation_, signal(), fraction, text);
@@ -51,6 +71,7 @@ class TypedRun final : public RunContext {
   private:
     ThreadHookBase& hook_;
     std::uint64_t generation_;
+    std::shared_ptr<T> spare_;  // a block for the next partial result (see publish_value())
 };
 
 template <class T>
