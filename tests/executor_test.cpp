@@ -69,6 +69,17 @@ struct Gate {
     }
 };
 
+// Holds the thread that calls it, once armed, until released.
+struct Hold {
+    std::atomic<bool> armed{false};
+    Event held, release;
+    void operator()() {
+        if (!armed.exchange(false)) return;
+        held.set();
+        release.wait();
+    }
+};
+
 // N components, each with one use_thread hook; `job(i)` makes the job of component i.
 template <class MakeJob>
 struct Rows {
@@ -610,14 +621,9 @@ TEST_CASE(
     // (its submission waits for the frame's end), and before that end the blocker finishes and
     // the worker takes the row from the queue: the new run goes with that worker, the row is not
     // queued a second time.
+    Hold take;
     auto executor = executor_with(1);
-    std::atomic<bool> hold{false};
-    Event taken, release_take;
-    executor->state()->hold_after_take_for_testing([&] {
-        if (!hold.exchange(false)) return;
-        taken.set();
-        release_take.wait();
-    });
+    executor->state()->hold_after_take_for_testing([&] { take(); });
     Headless ui({640, 480}, runtime_on(executor));
     Gate gate;
     std::atomic<int> row_runs{0};
@@ -638,9 +644,9 @@ TEST_CASE(
                     },
                     deps(d));
                 if (std::exchange(release_in_body, false)) {
-                    hold = true;
+                    take.armed = true;
                     gate.release.set();
-                    taken_in_body = taken.wait();
+                    taken_in_body = take.held.wait();
                 }
             });
     };
@@ -654,7 +660,7 @@ TEST_CASE(
     ui.frame(body);
     REQUIRE(taken_in_body);
     CHECK(executor->stats().queued == 0);
-    release_take.set();
+    take.release.set();
     REQUIRE(ui.frame_until(body, [&] { return row.state() == ResultState::Finished; }));
     CHECK(*row.value() == 1);
     CHECK(row_runs == 1);
@@ -663,61 +669,47 @@ TEST_CASE(
     CHECK(executor->stats().runs_started == 2);
 }
 
+namespace {
+
+// A row's first run ends with `hold` armed, so that its worker stops where it calls `hold` on its
+// way back; a retry made meanwhile goes on that worker: no thread starts.
+void check_retry_goes_on_held_worker(Executor& executor, Headless& ui, Hold& hold) {
+    test::FirstRunBlocks job;
+    Result<int> shown;
+    auto body = [&] { component("row", [&] { shown = job.use(); }); };
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Running; }));
+    REQUIRE(job.first_running.wait());
+    REQUIRE(eventually([&] { return executor.stats().threads_started == 2; }));
+    hold.armed = true;
+    job.release_first.set();
+    REQUIRE(hold.held.wait());
+    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
+    shown.retry();
+    CHECK(threads_started_settled(executor) == 2);
+    hold.release.set();
+    REQUIRE(ui.frame_until(body, [&] { return shown.value() && *shown.value() == 2; }));
+    CHECK(executor.stats().threads_started == 2);
+}
+
+}  // namespace
+
 TEST_CASE("a retry made while the ended run's worker is on its way back goes on that worker") {
+    Hold hold;
     auto executor = executor_with(2);
     Headless ui({640, 480}, runtime_on(executor));
     // The waker is the last thing the worker calls for its run: held there, the worker has ended
     // the run and not yet come back to the queue.
-    std::atomic<bool> hold_wake{false};
-    Event wake_held, release_wake;
-    ui.runtime().set_waker([&] {
-        if (!hold_wake.exchange(false)) return;
-        wake_held.set();
-        release_wake.wait();
-    });
-    test::FirstRunBlocks job;
-    Result<int> shown;
-    auto body = [&] { component("row", [&] { shown = job.use(); }); };
-    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Running; }));
-    REQUIRE(job.first_running.wait());
-    REQUIRE(eventually([&] { return executor->stats().threads_started == 2; }));
-    hold_wake = true;
-    job.release_first.set();
-    REQUIRE(wake_held.wait());
-    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
-    shown.retry();
-    CHECK(threads_started_settled(*executor) == 2);
-    release_wake.set();
-    REQUIRE(ui.frame_until(body, [&] { return shown.value() && *shown.value() == 2; }));
-    CHECK(executor->stats().threads_started == 2);
+    ui.runtime().set_waker([&] { hold(); });
+    check_retry_goes_on_held_worker(*executor, ui, hold);
 }
 
 TEST_CASE("a retry made the moment a run ended goes on the worker that ran it") {
+    Hold hold;
     auto executor = executor_with(2);
     // Held as soon as the run's end is published and the hook's lock is free again.
-    std::atomic<bool> hold{false};
-    Event held, release;
-    executor->state()->hold_after_run_for_testing([&] {
-        if (!hold.exchange(false)) return;
-        held.set();
-        release.wait();
-    });
+    executor->state()->hold_after_run_for_testing([&] { hold(); });
     Headless ui({640, 480}, runtime_on(executor));
-    test::FirstRunBlocks job;
-    Result<int> shown;
-    auto body = [&] { component("row", [&] { shown = job.use(); }); };
-    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Running; }));
-    REQUIRE(job.first_running.wait());
-    REQUIRE(eventually([&] { return executor->stats().threads_started == 2; }));
-    hold = true;
-    job.release_first.set();
-    REQUIRE(held.wait());
-    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
-    shown.retry();
-    CHECK(threads_started_settled(*executor) == 2);
-    release.set();
-    REQUIRE(ui.frame_until(body, [&] { return shown.value() && *shown.value() == 2; }));
-    CHECK(executor->stats().threads_started == 2);
+    check_retry_goes_on_held_worker(*executor, ui, hold);
 }
 
 namespace {
@@ -771,54 +763,15 @@ TEST_CASE("a run requested while a worker destroys an ended run's value gets a t
     CHECK(runs == 2);
 }
 
-TEST_CASE("a worker that destroys an unmounted hook it executed never holds back another run") {
-    // The row unmounts while its second run executes; the worker that ends that run drops the
-    // hook's last reference, and the value the hook still holds waits in its destructor for
-    // another row's run to start. That run must get a thread of its own.
-    auto executor = executor_with(2);
-    Headless ui({640, 480}, runtime_on(executor));
-    Event destroying, other_entered, second_entered, release_second;
-    std::atomic<int> runs{0};
-    bool show_row = true;
-    bool show_other = false;
-    Result<Held> shown;
-    Result<int> other;
-    auto body = [&] {
-        if (show_row)
-            component("row", [&] {
-                shown = use_thread([&] {
-                    if (++runs == 1) return Held(&destroying, &other_entered);
-                    second_entered.set();
-                    release_second.wait();
-                    return Held(nullptr, nullptr);
-                });
-            });
-        if (show_other)
-            component("other", [&] {
-                other = use_thread([&] {
-                    other_entered.set();
-                    return 1;
-                });
-            });
-    };
-    REQUIRE(ui.frame_until(body, [&] { return shown.state() == ResultState::Finished; }));
-    shown.retry();
-    REQUIRE(second_entered.wait());
-    shown = {};
-    show_row = false;
-    ui.frame(body);  // unmounted: the executing run holds the hook's last reference
-    release_second.set();
-    REQUIRE(destroying.wait());
-    show_other = true;
-    CHECK(ui.frame_until(body, [&] { return other.state() == ResultState::Finished; }));
-    CHECK(other_entered.is_set());
-}
+namespace {
 
-TEST_CASE("a worker lets go of an unmounted hook it executed before it takes a queued run") {
-    // As above, with one slot and a run queued when the hook's last run ends: the worker takes
-    // that run only after the hook's destruction, so the slot is free while the value's
-    // destructor waits for a third row's run.
-    auto executor = executor_with(1);
+// The row unmounts while its second run executes; the worker that ends that run drops the hook's
+// last reference, and the value the hook still holds waits in its destructor for another row's
+// run to start. That run must get a slot and a thread. With `queued`, a third row's run waits in
+// the queue when the hook's last run ends, on an executor of one slot: the worker must let go of
+// the hook before it takes that run's slot.
+void check_hook_destruction_holds_back_no_run(std::size_t slots, bool queued) {
+    auto executor = executor_with(slots);
     Headless ui({640, 480}, runtime_on(executor));
     Event destroying, other_entered, second_entered, release_second;
     std::atomic<int> runs{0};
@@ -826,7 +779,7 @@ TEST_CASE("a worker lets go of an unmounted hook it executed before it takes a q
     bool show_queued = false;
     bool show_other = false;
     Result<Held> shown;
-    Result<int> queued, other;
+    Result<int> queued_row, other;
     auto body = [&] {
         if (show_row)
             component("row", [&] {
@@ -837,7 +790,7 @@ TEST_CASE("a worker lets go of an unmounted hook it executed before it takes a q
                     return Held(nullptr, nullptr);
                 });
             });
-        if (show_queued) component("queued", [&] { queued = use_thread([] { return 1; }); });
+        if (show_queued) component("queued", [&] { queued_row = use_thread([] { return 1; }); });
         if (show_other)
             component("other", [&] {
                 other = use_thread([&] {
@@ -851,16 +804,27 @@ TEST_CASE("a worker lets go of an unmounted hook it executed before it takes a q
     REQUIRE(second_entered.wait());
     shown = {};
     show_row = false;  // unmounted: the executing run holds the hook's last reference
-    show_queued = true;
+    show_queued = queued;
     ui.frame(body);
-    REQUIRE(eventually([&] { return executor->stats().queued == 1; }));
+    if (queued) REQUIRE(eventually([&] { return executor->stats().queued == 1; }));
     release_second.set();
     REQUIRE(destroying.wait());
     show_other = true;
     CHECK(ui.frame_until(body, [&] {
-        return other.state() == ResultState::Finished && queued.state() == ResultState::Finished;
+        return other.state() == ResultState::Finished &&
+               (!queued || queued_row.state() == ResultState::Finished);
     }));
     CHECK(other_entered.is_set());
+}
+
+}  // namespace
+
+TEST_CASE("a worker that destroys an unmounted hook it executed never holds back another run") {
+    check_hook_destruction_holds_back_no_run(2, false);
+}
+
+TEST_CASE("a worker lets go of an unmounted hook it executed before it takes a queued run") {
+    check_hook_destruction_holds_back_no_run(1, true);
 }
 
 TEST_CASE(
