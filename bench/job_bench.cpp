@@ -31,15 +31,8 @@ std::int64_t now_ns() {
 // P2: a tight CPU loop with a stop check in every iteration
 //----------------------------------------------------------------------------------------------
 
-// One step of xorshift64: a serial chain of a few cycles, so that the stop check is a large
-// share of each iteration (the worst case for its cost) and nothing can be vectorised away.
-inline std::uint64_t work_step(std::uint64_t x) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return x;
-}
-
+// Each iteration is one work_step(): so short that the stop check is a large share of it (the
+// worst case for its cost).
 std::uint64_t p2_iterations() {
     return size<std::uint64_t>(std::uint64_t{1} << 25, std::uint64_t{1} << 12);
 }
@@ -335,10 +328,11 @@ void P4_hand_written(benchmark::State& state) {
 }  // namespace
 
 void register_job_benchmarks() {
-    // Manual time: the job's own duration. Enough runs for a stable median per repetition.
+    // Pairs of runs; the figures are the counters.
     benchmark::RegisterBenchmark("P2_checkpoint/paired", P2_paired)
         ->Iterations(size(12, 2))
         ->Unit(benchmark::kMillisecond);
+    // Manual time: the job's own duration. Enough runs for a stable median per repetition.
     benchmark::RegisterBenchmark("P2_checkpoint/imhooks_intrusive", P2_imhooks<true>)
         ->UseManualTime()
         ->Unit(benchmark::kMillisecond);

@@ -774,11 +774,7 @@ void Stalls_fixed_frame(benchmark::State& state) {
         std::uint64_t x = 0x9E3779B97F4A7C15ull;
         for (int i = 0; i < frames; ++i) {
             const Clock::time_point before = Clock::now();
-            for (int step = 0; step < size(2'000'000, 1'000); ++step) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-            }
+            for (int step = 0; step < size(2'000'000, 1'000); ++step) x = work_step(x);
             benchmark::DoNotOptimize(x);
             const Clock::time_point after = Clock::now();
             ms.push_back(std::chrono::duration<double, std::milli>(after - before).count());

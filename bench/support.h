@@ -94,6 +94,15 @@ int settled_thread_count();
 // Spins (no sleep, no syscall) for `duration`: work of a known length.
 void spin_for(std::chrono::nanoseconds duration);
 
+// One step of xorshift64: a serial chain of a few cycles that nothing can vectorise away, for
+// work of a fixed amount.
+inline std::uint64_t work_step(std::uint64_t x) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+}
+
 // The p-th percentile (0..100, nearest rank) of `samples` (reordered).
 double percentile(std::vector<double>& samples, double p);
 
