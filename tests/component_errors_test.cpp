@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <climits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -319,6 +320,19 @@ TEST_CASE("an effect that throws is handed to the error handler") {
     CHECK(errors[0].component == "fx");
     CHECK(std::string(errors[0].where) == "effect");
     CHECK_THAT(errors[0].message, Catch::Contains("int"));
+}
+
+TEST_CASE("an error report names an integer-keyed component by # and its key, whatever the key") {
+    Headless ui;
+    std::vector<std::string> named;
+    ui.runtime().set_error_handler(
+        [&](const ComponentError& error) { named.push_back(error.component); });
+    ui.frame([] {
+        for (long long key : {0LL, 42LL, -7LL, LLONG_MAX, LLONG_MIN})
+            component(key, [] { use_effect([] { throw 1; }, deps()); });
+    });
+    CHECK(named == std::vector<std::string>{"#0", "#42", "#-7", "#9223372036854775807",
+                                            "#-9223372036854775808"});
 }
 
 TEST_CASE("an effect scheduled by a body that then throws never runs") {

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <climits>
 #include <cstdint>
 #include <cstdio>
@@ -289,9 +290,9 @@ std::vector<std::shared_ptr<JobSource>> Instance::jobs_read() const {
 }
 
 std::string int_key_name(long long key) {
-    std::string name = "#";
-    name += std::to_string(key);
-    return name;
+    char text[24] = "#";  // '#', then at most 20 characters of a long long
+    const auto end = std::to_chars(text + 1, text + sizeof(text), key).ptr;
+    return std::string(text, end);
 }
 
 //----------------------------------------------------------------------------------------------

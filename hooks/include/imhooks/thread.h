@@ -147,17 +147,18 @@ class ThreadHook final : public TypedHook<T> {
   public:
     using TypedHook<T>::TypedHook;
 
-    // The first snapshot (Initial): one for every hook of this type, since it shows nothing of
-    // its own; the Results of the first frame name their hook apart (ThreadSlot::render).
-    // Mounting thousands of rows in one frame then builds none. UI thread.
-    std::shared_ptr<const Snapshot<T>> initial() {
+    // Shows the first snapshot (Initial) in `*shown`, where apply() and a dependency change write
+    // the snapshot to show from now on. The Initial snapshot is one for every hook of this type,
+    // since it shows nothing of its own; the Results of the first frame name their hook apart
+    // (ThreadSlot::render). Mounting thousands of rows in one frame then builds none. UI thread,
+    // before the hook is handed to any other object or thread: it takes no lock.
+    void attach(std::shared_ptr<const Snapshot<T>>* shown) {
         static const std::shared_ptr<const Snapshot<T>> shared = std::make_shared<Snapshot<T>>();
-        std::lock_guard lock(this->mutex_);
+        *shown = shared;
+        this->shown_ = shown;
         this->record_shown_locked(ResultState::Initial);
-        return shared;
     }
-    // Where apply() and a dependency change write the snapshot to show; null once the slot is
-    // gone. UI thread.
+    // Where the snapshot is shown from now on; null: the slot is gone. UI thread.
     void show_in(std::shared_ptr<const Snapshot<T>>* shown) {
         std::lock_guard lock(this->mutex_);
         this->shown_ = shown;
@@ -253,8 +254,7 @@ class ThreadSlot final : public SlotOf<ThreadSlot<T, D>> {
                                          executor ? executor->state() : instance.executor(),
                                          instance.name())),
           executor_(std::move(executor)) {
-        shown_ = hook_->initial();
-        hook_->show_in(&shown_);
+        hook_->attach(&shown_);
     }
     ~ThreadSlot() override { hook_->show_in(nullptr); }
 
