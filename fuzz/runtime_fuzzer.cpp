@@ -26,6 +26,7 @@
 //     create a new one
 // K is a component key (modulo kKeys). Jobs are short (microseconds per step) and honour their
 // stop, so every input ends in milliseconds.
+#include "colliding_keys.h"
 #include "result_checker.h"
 #include "support.h"
 
@@ -47,7 +48,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
-#include <unordered_map>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -394,35 +395,12 @@ struct OddKeys {
     std::string colliding_string;
 } g_odd;
 
-std::string random_key(std::uint64_t i) {
-    std::uint64_t x = i + 0x9e3779b97f4a7c15ull;  // splitmix64: distinct keys
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    x ^= x >> 31;
-    std::string key;
-    for (int b = 0; b < 16; ++b, x >>= 4) key += "0123456789abcdef"[x & 15];
-    return key;
-}
-
 void find_odd_keys() {
     const ImGuiID seed = ImHashStr("fuzz", 0, 0);  // the ID stack's top inside Begin("fuzz")
-    std::unordered_map<ImGuiID, std::string> seen;
-    for (std::uint64_t i = 0; g_odd.colliding_b.empty(); ++i) {
-        std::string key = random_key(i);
-        auto [it, inserted] = seen.emplace(ImHashStr(key.data(), key.size(), seed), key);
-        if (!inserted) {
-            g_odd.colliding_a = it->second;
-            g_odd.colliding_b = key;
-        }
-    }
-    for (long long k = 1000;; ++k) {  // far from the fuzzer's own integer keys
-        const void* ptr = reinterpret_cast<const void*>(static_cast<std::intptr_t>(k));
-        if (auto it = seen.find(ImHashData(&ptr, sizeof(ptr), seed)); it != seen.end()) {
-            g_odd.colliding_int = k;
-            g_odd.colliding_string = it->second;
-            return;
-        }
-    }
+    std::tie(g_odd.colliding_a, g_odd.colliding_b) = test::colliding_strings(seed);
+    // An integer far from the fuzzer's own integer keys.
+    std::tie(g_odd.colliding_int, g_odd.colliding_string) =
+        test::colliding_int_and_string(seed, 1000);
 }
 
 constexpr int kOddKeys = 6;

@@ -1,4 +1,5 @@
 // Component keys: empty and null keys, keys whose ImGui IDs collide, and the "###" rule.
+#include "colliding_keys.h"
 #include "support.h"
 
 #include <imhooks/headless.h>
@@ -41,46 +42,6 @@ ImGuiID component_seed(Headless& ui) {
     ImGuiID seed = 0;
     ui.frame([&] { seed = ImGui::GetCurrentWindow()->IDStack.back(); });
     return seed;
-}
-
-// The i-th of a sequence of distinct pseudo-random keys. ImGui's string hash is a CRC: keys that
-// differ only in a few neighbouring bytes ("key1", "key2") never collide, random ones do.
-std::string random_key(std::uint64_t i) {
-    std::uint64_t x = i + 0x9e3779b97f4a7c15ull;  // splitmix64: a bijection, so keys are distinct
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    x ^= x >> 31;
-    std::string key;
-    for (int b = 0; b < 16; ++b, x >>= 4) key += "0123456789abcdef"[x & 15];
-    return key;
-}
-
-// Two different string keys with the same ImGui ID under `seed`, found by brute force (a birthday
-// search over 32-bit IDs needs about 80,000 keys).
-std::pair<std::string, std::string> colliding_strings(ImGuiID seed) {
-    std::unordered_map<ImGuiID, std::string> seen;
-    for (std::uint64_t i = 0;; ++i) {
-        std::string key = random_key(i);
-        const ImGuiID id = ImHashStr(key.data(), key.size(), seed);
-        auto [it, inserted] = seen.emplace(id, key);
-        if (!inserted) return {it->second, key};
-    }
-}
-
-// An integer key and a string key with the same ImGui ID under `seed`: the IDs of many strings,
-// then integers until one lands on one of them.
-std::pair<long long, std::string> colliding_int_and_string(ImGuiID seed) {
-    std::unordered_map<ImGuiID, std::string> strings;
-    for (std::uint32_t i = 0; i < (1u << 18); ++i) {
-        std::string key = random_key(i);
-        strings.emplace(ImHashStr(key.data(), key.size(), seed), key);
-    }
-    for (long long k = 0;; ++k) {
-        // The ID component(k) pushes: PushID((void*)k).
-        const void* ptr = reinterpret_cast<const void*>(static_cast<std::intptr_t>(k));
-        const ImGuiID id = ImHashData(&ptr, sizeof(ptr), seed);
-        if (auto it = strings.find(id); it != strings.end()) return {k, it->second};
-    }
 }
 
 }  // namespace
@@ -144,7 +105,7 @@ TEST_CASE("widgets inside a component with the empty key do not share IDs with i
 
 TEST_CASE("two string keys whose ImGui IDs collide are two instances, both rendered") {
     Headless ui;
-    const auto [a, b] = colliding_strings(component_seed(ui));
+    const auto [a, b] = test::colliding_strings(component_seed(ui));
     INFO("keys \"" << a << "\" and \"" << b << "\"");
     int seen_a = 0, seen_b = 0;
     auto body = [&, a = a, b = b] {
@@ -160,7 +121,7 @@ TEST_CASE("two string keys whose ImGui IDs collide are two instances, both rende
 
 TEST_CASE("an integer key and a string key whose IDs collide never share state") {
     Headless ui;
-    const auto [k, s] = colliding_int_and_string(component_seed(ui));
+    const auto [k, s] = test::colliding_int_and_string(component_seed(ui));
     INFO("keys " << k << " and \"" << s << "\"");
     int seen_int = 0, seen_string = 0;
     ui.frame([&] { component(k, shows(111, seen_int)); });
@@ -209,7 +170,7 @@ TEST_CASE("keys with the same text after ### are one instance whose label may ch
 
 TEST_CASE("release_component releases the instance of its own key, not one whose ID collides") {
     Headless ui;
-    const auto [a, b] = colliding_strings(component_seed(ui));
+    const auto [a, b] = test::colliding_strings(component_seed(ui));
     INFO("keys \"" << a << "\" and \"" << b << "\"");
     const ComponentOptions kept{.unmount_grace = ComponentOptions::forever};
     bool show = true;

@@ -6,6 +6,7 @@
 //   imhooks_stress [--seed N] [--seconds S]
 //
 // The seed is printed; the run's thread timing is not reproducible, its decisions are.
+#include "colliding_keys.h"
 #include "result_checker.h"
 #include "support.h"
 
@@ -32,7 +33,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
-#include <unordered_map>
+#include <tuple>
 #include <vector>
 
 using namespace imhooks;
@@ -495,32 +496,12 @@ struct OddKeys {
     std::string colliding_string;
 } g_odd;
 
-std::string random_key(std::uint64_t i) {
-    std::uint64_t x = mix(i);  // a bijection: distinct keys
-    std::string key;
-    for (int b = 0; b < 16; ++b, x >>= 4) key += "0123456789abcdef"[x & 15];
-    return key;
-}
-
 void find_odd_keys() {
     const ImGuiID seed = ImHashStr("stress", 0, 0);  // the ID stack's top inside Begin("stress")
-    std::unordered_map<ImGuiID, std::string> seen;
-    for (std::uint64_t i = 0; g_odd.colliding_b.empty(); ++i) {
-        std::string key = random_key(i);
-        auto [it, inserted] = seen.emplace(ImHashStr(key.data(), key.size(), seed), key);
-        if (!inserted) {
-            g_odd.colliding_a = it->second;
-            g_odd.colliding_b = key;
-        }
-    }
-    for (long long k = 1000;; ++k) {  // far from the slots' integer keys
-        const void* ptr = reinterpret_cast<const void*>(static_cast<std::intptr_t>(k));
-        if (auto it = seen.find(ImHashData(&ptr, sizeof(ptr), seed)); it != seen.end()) {
-            g_odd.colliding_int = k;
-            g_odd.colliding_string = it->second;
-            return;
-        }
-    }
+    std::tie(g_odd.colliding_a, g_odd.colliding_b) = test::colliding_strings(seed);
+    // An integer far from the slots' integer keys.
+    std::tie(g_odd.colliding_int, g_odd.colliding_string) =
+        test::colliding_int_and_string(seed, 1000);
 }
 
 constexpr int kOddKeys = 6;
