@@ -169,10 +169,10 @@ void leave_component(ComponentScope& scope) {
 
 void fail_component(ComponentScope& scope, std::exception_ptr error) {
     Instance& instance = *scope.instance;
-    instance.runtime().contexts().leave(instance);  // what its body provided
+    RuntimeImpl& runtime = *scope.runtime;
+    runtime.contexts().leave(instance);  // what its body provided
     t_current_instance = Access::parent(instance);
     unwind_scopes(scope, *GImGui);
-    RuntimeImpl& runtime = instance.runtime();
     ComponentObserver* observer = runtime.observer();
     if (!runtime.options().error_boundaries) {
         if (observer) observer->leave(instance.name());
