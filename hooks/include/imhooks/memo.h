@@ -54,6 +54,7 @@ class EffectSlot final : public SlotOf<EffectSlot<D>> {
         pending_ = [this, effect = std::forward<F>(effect)]() mutable {
             using R = std::invoke_result_t<std::decay_t<F>&>;
             if constexpr (std::is_void_v<R>) {
+                (void)this;  // used by the other branch only
                 effect();
             } else {
                 static_assert(std::is_invocable_v<R&>,
