@@ -18,6 +18,7 @@
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -327,10 +328,12 @@ void timeline_strip(const JobDescription& job, Clock::time_point now) {
     if (ImGui::GetCurrentContext()->LogEnabled) {
         // Copied as text (ImGui's logging), the strip reads "INITIAL > RUNNING > FINISHED".
         std::string text;
-        for (const JobTransition& step : job.timeline)
-            text += std::string(text.empty() ? "" : " > ") + to_string(step.state);
-        if (text.empty()) text = "-";
-        ImGui::LogRenderedText(&at, text.c_str(), text.c_str() + text.size());
+        for (const JobTransition& step : job.timeline) {
+            if (!text.empty()) text += " > ";
+            text += to_string(step.state);
+        }
+        const std::string_view logged = text.empty() ? std::string_view("-") : text;
+        ImGui::LogRenderedText(&at, logged.data(), logged.data() + logged.size());
     }
     if (job.timeline.empty() || !ImGui::IsItemVisible()) return;
     std::vector<float> weights;
