@@ -1,13 +1,13 @@
 // Jobs at scale: P9 (10,000 components each with a ~1 ms CPU job), P10 (10,000 jobs that wait
-// 20 ms), P11 (all 10,000 re-run after a dependency change), P12 (CPU per run) and P13 (the
-// steady frame of 10,000 finished hooks). Baselines in the same run: a hand-written fixed pool of
-// one worker per core (a queue, a mutex, a condition variable, atomics per row), std::async per
-// row, and a std::thread per row.
+// 20 ms) and P11 (all 10,000 re-run after a dependency change). Baselines in the same run: a
+// hand-written fixed pool of one worker per core (hand_rows.h), std::async per row, and a
+// std::thread per row.
 //
 // The UI loops of P9-P11 pace themselves like a display with vsync: a frame at most every 1/60 s;
 // the imhooks loop also sleeps in Runtime::wait while nothing changed. "worst frame" is the
 // longest frame (NewFrame to Render) from the first mount to the frame that shows every row
 // finished; "all finished" is the wall time to that frame.
+#include "hand_rows.h"
 #include "support.h"
 
 #include <imhooks/imhooks.h>
@@ -24,14 +24,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <functional>
 #include <future>
-#include <memory>
-#include <mutex>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 namespace bench {
@@ -39,10 +33,6 @@ namespace bench {
 namespace {
 
 using namespace std::chrono_literals;
-
-int scale_rows() {
-    return size(10'000, 60);
-}
 
 // Minor page faults of the calling thread so far: each is the first touch of a page of fresh
 // memory, several microseconds apiece on a virtual machine.
@@ -155,112 +145,6 @@ void put(benchmark::State& state, const LoopFigures& loop, const Sampler& sample
     state.counters["finished"] = loop.finished ? 1 : 0;
     state.counters["peak_threads"] = sampler.peak_threads();
     state.counters["rss_growth_mib"] = sampler.rss_growth_mib();
-}
-
-//----------------------------------------------------------------------------------------------
-// The hand-written code: a fixed pool, rows of atomics
-
-// A fixed pool of threads taking std::function tasks from one queue: what an ImGui tool writes
-// when it outgrows std::async.
-class HandPool {
-  public:
-    explicit HandPool(unsigned workers) {
-        for (unsigned i = 0; i < workers; ++i)
-            threads_.emplace_back([this] {
-                std::unique_lock lock(mutex_);
-                for (;;) {
-                    cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-                    if (queue_.empty()) return;
-                    std::function<void()> task = std::move(queue_.front());
-                    queue_.pop_front();
-                    lock.unlock();
-                    task();
-                    lock.lock();
-                }
-            });
-    }
-    ~HandPool() {
-        {
-            std::lock_guard lock(mutex_);
-            stop_ = true;
-            queue_.clear();
-        }
-        cv_.notify_all();
-        for (std::thread& t : threads_) t.join();
-    }
-    void submit(std::function<void()> task) {
-        {
-            std::lock_guard lock(mutex_);
-            queue_.push_back(std::move(task));
-        }
-        cv_.notify_one();
-    }
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    std::deque<std::function<void()>> queue_;
-    bool stop_ = false;
-    std::vector<std::thread> threads_;
-};
-
-unsigned cores() {
-    return std::max(1u, std::thread::hardware_concurrency());
-}
-
-// One row's job, shared by the row and the task: 0 queued, 1 running, 2 finished.
-struct HandJob {
-    std::atomic<int> state{0};
-    std::atomic<bool> cancel{false};
-    std::atomic<int> value{0};
-};
-
-const char* hand_state(int s) {
-    static const char* const names[] = {"STARTING", "RUNNING", "FINISHED"};
-    return names[s];
-}
-
-// The rows of a hand-written UI: one job per row, polled every frame.
-struct HandRows {
-    std::vector<std::shared_ptr<HandJob>> jobs;
-    std::atomic<int> finished{0};
-
-    explicit HandRows(int n) : jobs(static_cast<std::size_t>(n)) {}
-    // The task for row i: work() then publish.
-    template <class Work>
-    std::function<void()> task(int i, Work work) {
-        auto job = jobs[static_cast<std::size_t>(i)];
-        return [this, job, i, work] {
-            if (job->cancel.load()) return;
-            job->state.store(1);
-            work();
-            if (job->cancel.load()) return;
-            job->value.store(i);
-            job->state.store(2);
-            finished.fetch_add(1);
-        };
-    }
-    void render() const {
-        for (std::size_t i = 0; i < jobs.size(); ++i) {
-            const HandJob& job = *jobs[i];
-            ImGui::PushID(static_cast<int>(i));
-            const int s = job.state.load(std::memory_order_relaxed);
-            ImGui::Text("row %d: %s %d", static_cast<int>(i), hand_state(s),
-                        s == 2 ? job.value.load(std::memory_order_relaxed) : -1);
-            ImGui::PopID();
-        }
-    }
-    void renew() {
-        for (auto& job : jobs) {
-            if (job) job->cancel.store(true);
-            job = std::make_shared<HandJob>();
-        }
-        finished.store(0);
-    }
-};
-
-void row_text(int i, const imhooks::Result<int>& r) {
-    ImGui::Text("row %d: %s %d", i, imhooks::to_string(r.state()), r.value() ? *r.value() : -1);
 }
 
 //----------------------------------------------------------------------------------------------
@@ -576,189 +460,6 @@ void P11_change_pool(benchmark::State& state) {
 }
 
 //----------------------------------------------------------------------------------------------
-// P12: CPU per run, request -> job code -> result visible
-
-int p12_rows() {
-    return size(1'000, 20);
-}
-int p12_rounds() {
-    return size(20, 2);
-}
-
-// Rounds of `rows` runs of a trivial job; returns the process's CPU time per run, after taking
-// away the CPU of as many frames of the same UI with nothing running.
-template <class Round, class IdleFrame>
-double cpu_per_run_us(Round&& round, IdleFrame&& idle_frame, int runs) {
-    int frames = 0;
-    const auto before = process_cpu_time();
-    for (int r = 0; r < p12_rounds(); ++r) frames += round();
-    const auto with_runs = process_cpu_time() - before;
-    const auto idle_before = process_cpu_time();
-    for (int f = 0; f < frames; ++f) idle_frame();
-    const auto idle = process_cpu_time() - idle_before;
-    return std::chrono::duration<double, std::micro>(with_runs - idle).count() / runs;
-}
-
-void P12_imhooks(benchmark::State& state) {
-    for (auto _ : state) {
-        Context context;
-        imhooks::Runtime runtime;
-        const int rows = p12_rows();
-        std::vector<imhooks::Result<int>> shown(static_cast<std::size_t>(rows));
-        bool retry = false;
-        int finished = 0;
-        auto ui = [&] {
-            finished = 0;
-            for (int i = 0; i < rows; ++i)
-                imhooks::component(i, [&, i] {
-                    imhooks::Result<int>& r = shown[static_cast<std::size_t>(i)];
-                    r = imhooks::use_thread([i] { return i; });
-                    if (retry) r.retry();
-                    finished += r.state() == imhooks::ResultState::Finished;
-                    row_text(i, r);
-                });
-        };
-        frame_until(runtime, "p12", ui, [&] { return finished == rows; });
-        auto round = [&] {
-            retry = true;
-            frame("p12", ui);
-            retry = false;
-            int frames = 1;
-            while (finished != rows) {
-                runtime.wait(100ms);
-                frame("p12", ui);
-                ++frames;
-            }
-            return frames;
-        };
-        state.counters["cpu_per_run_us"] = cpu_per_run_us(
-            round, [&] { frame("p12", ui); }, rows * p12_rounds());
-    }
-}
-
-void P12_pool(benchmark::State& state) {
-    for (auto _ : state) {
-        Context context;
-        HandPool pool(cores());
-        const int rows = p12_rows();
-        HandRows hand(rows);
-        std::mutex mutex;
-        std::condition_variable changed;
-        bool submit = true;
-        auto ui = [&] {
-            if (submit) {
-                hand.renew();
-                for (int i = 0; i < rows; ++i) {
-                    auto job = hand.jobs[static_cast<std::size_t>(i)];
-                    pool.submit([&, job, i] {
-                        job->state.store(1);
-                        job->value.store(i);
-                        job->state.store(2);
-                        if (hand.finished.fetch_add(1) + 1 == rows) {
-                            std::lock_guard lock(mutex);
-                            changed.notify_all();  // wakes the UI, as a waker would
-                        }
-                    });
-                }
-                submit = false;
-            }
-            hand.render();
-        };
-        auto round = [&] {
-            submit = true;
-            frame("p12", ui);
-            int frames = 1;
-            std::unique_lock lock(mutex);
-            changed.wait(lock, [&] { return hand.finished.load() == rows; });
-            lock.unlock();
-            frame("p12", ui);
-            return frames + 1;
-        };
-        state.counters["cpu_per_run_us"] = cpu_per_run_us(
-            round, [&] { frame("p12", ui); }, rows * p12_rounds());
-    }
-}
-
-//----------------------------------------------------------------------------------------------
-// P13: the steady frame of 10,000 components whose jobs have finished
-
-void P13_paired(benchmark::State& state) {
-    const int rows = scale_rows();
-    Context hook_context;
-    imhooks::Runtime runtime(hook_context.get());
-    int finished = 0;
-    auto hook_ui = [&] {
-        finished = 0;
-        for (int i = 0; i < rows; ++i)
-            imhooks::component(i, [&, i] {
-                imhooks::Result<int> r = imhooks::use_thread([i] { return i; });
-                finished += r.state() == imhooks::ResultState::Finished;
-                row_text(i, r);
-            });
-    };
-    frame_until(runtime, "p13", hook_ui, [&] { return finished == rows; });
-
-    // By hand: each row's finished future's value kept in a hash map keyed by the row's ID.
-    Context hand_context;
-    struct HandRow {
-        std::future<int> future;
-        bool ready = false;
-        int value = 0;
-    };
-    std::unordered_map<ImGuiID, HandRow> hand_rows;
-    auto hand_ui = [&] {
-        for (int i = 0; i < rows; ++i) {
-            ImGui::PushID(i);
-            auto [it, inserted] = hand_rows.try_emplace(ImGui::GetID("row"));
-            HandRow& row = it->second;
-            if (inserted) {
-                std::promise<int> done;
-                done.set_value(i);
-                row.future = done.get_future();
-            }
-            if (!row.ready && row.future.wait_for(0s) == std::future_status::ready) {
-                row.value = row.future.get();
-                row.ready = true;
-            }
-            ImGui::Text("row %d: %s %d", i, row.ready ? "FINISHED" : "RUNNING",
-                        row.ready ? row.value : -1);
-            ImGui::PopID();
-        }
-    };
-    ImGui::SetCurrentContext(hand_context.get());
-    frame("p13", hand_ui);
-
-    const auto block = [](Context& context, auto& ui) {
-        ImGui::SetCurrentContext(context.get());
-        frame("p13", ui);
-        const auto before = thread_cpu_time();
-        for (int i = 0; i < 4; ++i) frame("p13", ui);
-        return micros(thread_cpu_time() - before) / 4;
-    };
-    std::vector<double> hook_us, hand_us, ratios;
-    bool hooks_first = true;
-    for (auto _ : state) {
-        double hook = 0, hand = 0;
-        if (hooks_first) {
-            hook = block(hook_context, hook_ui);
-            hand = block(hand_context, hand_ui);
-        } else {
-            hand = block(hand_context, hand_ui);
-            hook = block(hook_context, hook_ui);
-        }
-        hooks_first = !hooks_first;
-        hook_us.push_back(hook);
-        hand_us.push_back(hand);
-        ratios.push_back(hook / hand);
-    }
-    ImGui::SetCurrentContext(hook_context.get());
-    state.counters["components"] = rows;
-    state.counters["imhooks_us"] = percentile(hook_us, 50);
-    state.counters["hand_written_us"] = percentile(hand_us, 50);
-    state.counters["ratio"] = percentile(ratios, 50);
-}
-
-//----------------------------------------------------------------------------------------------
 // The machine's own stalls, for reading the worst frames of P9-P11
 
 // A frame that never changes: the same serial chain of xorshift steps (a few milliseconds of
@@ -818,11 +519,6 @@ void register_scale_benchmarks() {
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("P11_change/pool", P11_change_pool)
         ->Iterations(size(10, 1))
-        ->Unit(benchmark::kMillisecond);
-    once(benchmark::RegisterBenchmark("P12_cpu_per_run/imhooks", P12_imhooks));
-    once(benchmark::RegisterBenchmark("P12_cpu_per_run/pool", P12_pool));
-    benchmark::RegisterBenchmark("P13_steady_frame/paired", P13_paired)
-        ->Iterations(size(20, 2))
         ->Unit(benchmark::kMillisecond);
     once(benchmark::RegisterBenchmark("Stalls/fixed_frame", Stalls_fixed_frame));
 }

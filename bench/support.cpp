@@ -132,6 +132,7 @@ int main(int argc, char** argv) {
     bench::register_latency_benchmarks();
     bench::register_retry_benchmarks();
     bench::register_scale_benchmarks();
+    bench::register_run_cost_benchmarks();
     bench::register_query_benchmarks();
     benchmark::Initialize(&count, args.data());
     if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;

@@ -114,6 +114,7 @@ void register_job_benchmarks();
 void register_latency_benchmarks();
 void register_retry_benchmarks();
 void register_scale_benchmarks();
+void register_run_cost_benchmarks();
 void register_query_benchmarks();
 
 }  // namespace bench
