@@ -88,10 +88,8 @@ void P1_hand_written(benchmark::State& state) {
     state.counters["components"] = rows;
 }
 
-// Both UIs in one benchmark, each in its own context, in alternating blocks of frames: on a
-// shared machine the load changes from second to second, and a ratio of two runs taken seconds
-// apart measures the neighbours as much as the code. A block renders one frame to warm the caches
-// with its own data, then times four (the UI thread's CPU time); the order alternates.
+// Both UIs in one benchmark, each in its own context, in alternating blocks of frames
+// (alternate_blocks()).
 void P1_paired(benchmark::State& state) {
     Context hook_context;
     imhooks::Runtime runtime(hook_context.get());
@@ -104,38 +102,15 @@ void P1_paired(benchmark::State& state) {
     auto hand_ui = [&] {
         for (int i = 0; i < rows; ++i) HandRow(states, i);
     };
-    const auto block = [](Context& context, auto& ui) {
-        ImGui::SetCurrentContext(context.get());
-        frame("P1", ui);
-        const auto before = thread_cpu_time();
-        for (int i = 0; i < 4; ++i) frame("P1", ui);
-        return micros(thread_cpu_time() - before) / 4;
-    };
+    auto hook_block = [&] { return frame_block(hook_context, "P1", hook_ui); };
+    auto hand_block = [&] { return frame_block(hand_context, "P1", hand_ui); };
     for (int i = 0; i < 3; ++i) {
-        block(hook_context, hook_ui);
-        block(hand_context, hand_ui);
+        hook_block();
+        hand_block();
     }
-    std::vector<double> hook_us, hand_us, ratios;
-    bool hooks_first = true;
-    for (auto _ : state) {
-        double hook = 0, hand = 0;
-        if (hooks_first) {
-            hook = block(hook_context, hook_ui);
-            hand = block(hand_context, hand_ui);
-        } else {
-            hand = block(hand_context, hand_ui);
-            hook = block(hook_context, hook_ui);
-        }
-        hooks_first = !hooks_first;
-        hook_us.push_back(hook);
-        hand_us.push_back(hand);
-        ratios.push_back(hook / hand);
-    }
+    alternate_blocks(state, hook_block, hand_block);
     ImGui::SetCurrentContext(hook_context.get());
     state.counters["components"] = rows;
-    state.counters["imhooks_us"] = percentile(hook_us, 50);
-    state.counters["hand_written_us"] = percentile(hand_us, 50);
-    state.counters["ratio"] = percentile(ratios, 50);
 }
 
 //----------------------------------------------------------------------------------------------

@@ -39,9 +39,11 @@ class HandPool {
                     if (queue_.empty()) return;
                     std::function<void()> task = std::move(queue_.front());
                     queue_.pop_front();
+                    ++busy_;
                     lock.unlock();
                     task();
                     lock.lock();
+                    --busy_;
                 }
             });
     }
@@ -61,11 +63,17 @@ class HandPool {
         }
         cv_.notify_one();
     }
+    // Nothing queued and no task running.
+    bool idle() {
+        std::lock_guard lock(mutex_);
+        return queue_.empty() && busy_ == 0;
+    }
 
   private:
     std::mutex mutex_;
     std::condition_variable cv_;
     std::deque<std::function<void()>> queue_;
+    int busy_ = 0;
     bool stop_ = false;
     std::vector<std::thread> threads_;
 };

@@ -9,6 +9,7 @@
 // item and the UI's work per frame must stay flat as the stream grows, and the memory within
 // 1.2x of the items' own size. Beside it: the hand-written equivalents, a vector copied into a
 // new snapshot at each publish, and a vector behind a mutex that the UI holds while it reads.
+#include "hand_rows.h"
 #include "support.h"
 
 #include <imhooks/imhooks.h>
@@ -19,9 +20,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -234,57 +233,9 @@ void P14_imhooks(benchmark::State& state) {
     }
 }
 
-// The hand-written equivalent: rows kept in a global map on the UI thread, jobs on a fixed pool,
-// state published through atomics. Nothing takes back a queued job whose row scrolled away.
-class Pool {
-  public:
-    explicit Pool(unsigned workers) {
-        for (unsigned i = 0; i < workers; ++i)
-            threads_.emplace_back([this] {
-                std::unique_lock lock(mutex_);
-                for (;;) {
-                    cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-                    if (queue_.empty()) return;
-                    auto task = std::move(queue_.front());
-                    queue_.pop_front();
-                    ++busy_;
-                    lock.unlock();
-                    task();
-                    lock.lock();
-                    --busy_;
-                }
-            });
-    }
-    ~Pool() {
-        {
-            std::lock_guard lock(mutex_);
-            stop_ = true;
-            queue_.clear();
-        }
-        cv_.notify_all();
-        for (auto& t : threads_) t.join();
-    }
-    void submit(std::function<void()> task) {
-        {
-            std::lock_guard lock(mutex_);
-            queue_.push_back(std::move(task));
-        }
-        cv_.notify_one();
-    }
-    bool idle() {
-        std::lock_guard lock(mutex_);
-        return queue_.empty() && busy_ == 0;
-    }
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    std::deque<std::function<void()>> queue_;
-    int busy_ = 0;
-    bool stop_ = false;
-    std::vector<std::thread> threads_;
-};
-
+// The hand-written equivalent: rows kept in a global map on the UI thread, jobs on a fixed pool
+// (HandPool), state published through atomics. Nothing takes back a queued job whose row scrolled
+// away.
 void P14_hand_written(benchmark::State& state) {
     for (auto _ : state) {
         Context context;
@@ -297,7 +248,7 @@ void P14_hand_written(benchmark::State& state) {
         std::unordered_map<int, std::shared_ptr<Row>> cache;
         std::vector<std::atomic<char>> visible(static_cast<std::size_t>(rows));
         std::atomic<int> ran_off_screen{0};
-        Pool pool(std::max(1u, std::thread::hardware_concurrency()));
+        HandPool pool(cores());
         std::vector<int> shown_now;
         auto render = [&](int first, int last) {
             for (int id = first; id < last; ++id) {

@@ -174,34 +174,11 @@ void P13_paired(benchmark::State& state) {
     ImGui::SetCurrentContext(hand_context.get());
     frame("p13", hand_ui);
 
-    const auto block = [](Context& context, auto& ui) {
-        ImGui::SetCurrentContext(context.get());
-        frame("p13", ui);
-        const auto before = thread_cpu_time();
-        for (int i = 0; i < 4; ++i) frame("p13", ui);
-        return micros(thread_cpu_time() - before) / 4;
-    };
-    std::vector<double> hook_us, hand_us, ratios;
-    bool hooks_first = true;
-    for (auto _ : state) {
-        double hook = 0, hand = 0;
-        if (hooks_first) {
-            hook = block(hook_context, hook_ui);
-            hand = block(hand_context, hand_ui);
-        } else {
-            hand = block(hand_context, hand_ui);
-            hook = block(hook_context, hook_ui);
-        }
-        hooks_first = !hooks_first;
-        hook_us.push_back(hook);
-        hand_us.push_back(hand);
-        ratios.push_back(hook / hand);
-    }
+    alternate_blocks(
+        state, [&] { return frame_block(hook_context, "p13", hook_ui); },
+        [&] { return frame_block(hand_context, "p13", hand_ui); });
     ImGui::SetCurrentContext(hook_context.get());
     state.counters["components"] = rows;
-    state.counters["imhooks_us"] = percentile(hook_us, 50);
-    state.counters["hand_written_us"] = percentile(hand_us, 50);
-    state.counters["ratio"] = percentile(ratios, 50);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 
 #include <imgui.h>
 
+#include <benchmark/benchmark.h>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -107,6 +109,46 @@ inline std::uint64_t work_step(std::uint64_t x) {
 double percentile(std::vector<double>& samples, double p);
 
 double micros(Clock::duration duration);
+
+// Paired UIs, each in its own context: on a shared machine the load changes from second to second,
+// and a ratio of two runs taken seconds apart measures the neighbours as much as the code.
+
+// A block of frames of `ui` in `context`: one frame to warm the caches with its own data, then
+// four timed by the UI thread's CPU time. Returns microseconds per frame.
+template <class Ui>
+double frame_block(Context& context, const char* title, Ui& ui) {
+    ImGui::SetCurrentContext(context.get());
+    frame(title, ui);
+    const auto before = thread_cpu_time();
+    for (int i = 0; i < 4; ++i) frame(title, ui);
+    return micros(thread_cpu_time() - before) / 4;
+}
+
+// Each iteration times a block of each UI (hook_block(), hand_block(): microseconds per frame),
+// the one first that went second in the previous iteration, and the counters get the medians:
+// imhooks_us, hand_written_us and ratio (of the per-iteration ratios).
+template <class HookBlock, class HandBlock>
+void alternate_blocks(benchmark::State& state, HookBlock&& hook_block, HandBlock&& hand_block) {
+    std::vector<double> hook_us, hand_us, ratios;
+    bool hooks_first = true;
+    for (auto _ : state) {
+        double hook = 0, hand = 0;
+        if (hooks_first) {
+            hook = hook_block();
+            hand = hand_block();
+        } else {
+            hand = hand_block();
+            hook = hook_block();
+        }
+        hooks_first = !hooks_first;
+        hook_us.push_back(hook);
+        hand_us.push_back(hand);
+        ratios.push_back(hook / hand);
+    }
+    state.counters["imhooks_us"] = percentile(hook_us, 50);
+    state.counters["hand_written_us"] = percentile(hand_us, 50);
+    state.counters["ratio"] = percentile(ratios, 50);
+}
 
 // Registration, one function per source file.
 void register_frame_benchmarks();
