@@ -1,5 +1,6 @@
-// The hand-written code the scale benchmarks (P9-P13) compare with: a fixed pool of one worker
-// per core taking std::function tasks from one queue, and rows of atomics polled every frame.
+// The hand-written code the benchmarks at scale (P9-P13) compare with: a fixed pool of one worker
+// per core taking std::function tasks from one queue (P14's hand-written cache uses it too), and
+// rows of atomics polled every frame.
 #pragma once
 
 #include "support.h"
@@ -133,6 +134,7 @@ struct HandRows {
     }
 };
 
+// An imhooks row's line: the same text as a hand-written row's.
 inline void row_text(int i, const imhooks::Result<int>& r) {
     ImGui::Text("row %d: %s %d", i, imhooks::to_string(r.state()), r.value() ? *r.value() : -1);
 }
