@@ -89,7 +89,7 @@ void P1_hand_written(benchmark::State& state) {
 }
 
 // Both UIs in one benchmark, each in its own context, in alternating blocks of frames
-// (alternate_blocks()).
+// (frame_block(), alternate()).
 void P1_paired(benchmark::State& state) {
     Context hook_context;
     imhooks::Runtime runtime(hook_context.get());
@@ -108,7 +108,7 @@ void P1_paired(benchmark::State& state) {
         hook_block();
         hand_block();
     }
-    alternate_blocks(state, hook_block, hand_block);
+    alternate(state, "imhooks_us", hook_block, "hand_written_us", hand_block);
     ImGui::SetCurrentContext(hook_context.get());
     state.counters["components"] = rows;
 }

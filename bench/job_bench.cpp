@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <vector>
 
@@ -124,28 +125,19 @@ void P2_paired(benchmark::State& state) {
         state.SkipWithError("the jobs did not finish in 30 s");
         return;
     }
-    const auto run_one = [&](bool intrusive) {
+    // One run of a variant: its job's CPU time in milliseconds.
+    const auto run_one = [&](bool intrusive) -> std::optional<double> {
         ++(intrusive ? intrusive_run : cooperative_run);
         const bool& done = intrusive ? intrusive_done : cooperative_done;
-        return frame_until(runtime, "P2", ui, [&] { return done; });
-    };
-    std::vector<double> intrusive_ms, cooperative_ms, ratios;
-    bool intrusive_first = true;
-    for (auto _ : state) {
-        if (!run_one(intrusive_first) || !run_one(!intrusive_first)) {
+        if (!frame_until(runtime, "P2", ui, [&] { return done; })) {
             state.SkipWithError("a job did not finish in 30 s");
-            return;
+            return std::nullopt;
         }
-        intrusive_first = !intrusive_first;
-        const double intrusive = static_cast<double>(intrusive_ns.load()) / 1e6;
-        const double cooperative = static_cast<double>(cooperative_ns.load()) / 1e6;
-        intrusive_ms.push_back(intrusive);
-        cooperative_ms.push_back(cooperative);
-        ratios.push_back(intrusive / cooperative);
-    }
-    state.counters["intrusive_ms"] = percentile(intrusive_ms, 50);
-    state.counters["cooperative_ms"] = percentile(cooperative_ms, 50);
-    state.counters["ratio"] = percentile(ratios, 50);
+        return static_cast<double>((intrusive ? intrusive_ns : cooperative_ns).load()) / 1e6;
+    };
+    alternate(
+        state, "intrusive_ms", [&] { return run_one(true); }, "cooperative_ms",
+        [&] { return run_one(false); });
 }
 
 // The hand-written job: std::async, a std::atomic<bool> cancel flag read every iteration.

@@ -174,9 +174,9 @@ void P13_paired(benchmark::State& state) {
     ImGui::SetCurrentContext(hand_context.get());
     frame("p13", hand_ui);
 
-    alternate_blocks(
-        state, [&] { return frame_block(hook_context, "p13", hook_ui); },
-        [&] { return frame_block(hand_context, "p13", hand_ui); });
+    alternate(
+        state, "imhooks_us", [&] { return frame_block(hook_context, "p13", hook_ui); },
+        "hand_written_us", [&] { return frame_block(hand_context, "p13", hand_ui); });
     ImGui::SetCurrentContext(hook_context.get());
     state.counters["components"] = rows;
 }

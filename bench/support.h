@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -124,29 +125,32 @@ double frame_block(Context& context, const char* title, Ui& ui) {
     return micros(thread_cpu_time() - before) / 4;
 }
 
-// Each iteration times a block of each UI (hook_block(), hand_block(): microseconds per frame),
-// the one first that went second in the previous iteration, and the counters get the medians:
-// imhooks_us, hand_written_us and ratio (of the per-iteration ratios).
-template <class HookBlock, class HandBlock>
-void alternate_blocks(benchmark::State& state, HookBlock&& hook_block, HandBlock&& hand_block) {
-    std::vector<double> hook_us, hand_us, ratios;
-    bool hooks_first = true;
+// Two variants measured in pairs: each iteration runs `first()` and `second()` once, the one
+// first that went second in the previous iteration, and the counters `first_name`, `second_name`
+// and "ratio" get the medians of their figures and of the per-iteration ratios first / second. A
+// run that failed returns std::nullopt, having called state.SkipWithError(): the pairs end there.
+template <class First, class Second>
+void alternate(benchmark::State& state, const char* first_name, First&& first,
+               const char* second_name, Second&& second) {
+    std::vector<double> firsts, seconds, ratios;
+    bool first_first = true;
     for (auto _ : state) {
-        double hook = 0, hand = 0;
-        if (hooks_first) {
-            hook = hook_block();
-            hand = hand_block();
+        std::optional<double> a, b;
+        if (first_first) {
+            a = first();
+            if (a) b = second();
         } else {
-            hand = hand_block();
-            hook = hook_block();
+            b = second();
+            if (b) a = first();
         }
-        hooks_first = !hooks_first;
-        hook_us.push_back(hook);
-        hand_us.push_back(hand);
-        ratios.push_back(hook / hand);
+        if (!a || !b) return;
+        first_first = !first_first;
+        firsts.push_back(*a);
+        seconds.push_back(*b);
+        ratios.push_back(*a / *b);
     }
-    state.counters["imhooks_us"] = percentile(hook_us, 50);
-    state.counters["hand_written_us"] = percentile(hand_us, 50);
+    state.counters[first_name] = percentile(firsts, 50);
+    state.counters[second_name] = percentile(seconds, 50);
     state.counters["ratio"] = percentile(ratios, 50);
 }
 
