@@ -427,7 +427,11 @@ def build_rows(r, p6, idle_seconds):
         f"{ms('P9_cpu/pool', 'worst_frame_faults'):,.0f}; the mounting frame alone, UI-thread "
         f"CPU on reused memory (P9_mount): imhooks "
         f"{fmt_ms(ms('P9_mount/imhooks', 'mount_frame_us') / 1000)}, pool "
-        f"{fmt_ms(ms('P9_mount/pool', 'mount_frame_us') / 1000)}")
+        f"{fmt_ms(ms('P9_mount/pool', 'mount_frame_us') / 1000)}; UI-thread CPU in all frames "
+        f"of the batch (what the jobs' {cores} cores lose to the UI): imhooks "
+        f"{fmt_ms(ms('P9_cpu/imhooks', 'ui_cpu_ms'))} in {ms('P9_cpu/imhooks', 'frames'):.0f} "
+        f"frames, pool {fmt_ms(ms('P9_cpu/pool', 'ui_cpu_ms'))} in "
+        f"{ms('P9_cpu/pool', 'frames'):.0f} frames")
 
     total = ms("P10_wait/imhooks_sleep_for", "total_ms")
     btotal = ms("P10_wait/imhooks_blocking", "total_ms")
@@ -476,7 +480,10 @@ def build_rows(r, p6, idle_seconds):
         f"{fmt_ms(ms('P11_rerun/pool', 'worst_frame_cpu_ms'))}; the frame of the change alone, "
         f"UI-thread CPU (P11_change): imhooks "
         f"{fmt_ms(ms('P11_change/imhooks', 'change_frame_us') / 1000)}, pool "
-        f"{fmt_ms(ms('P11_change/pool', 'change_frame_us') / 1000)}")
+        f"{fmt_ms(ms('P11_change/pool', 'change_frame_us') / 1000)}; UI-thread CPU in all frames "
+        f"of the re-run: imhooks {fmt_ms(ms('P11_rerun/imhooks', 'ui_cpu_ms'))} in "
+        f"{ms('P11_rerun/imhooks', 'frames'):.0f} frames, pool "
+        f"{fmt_ms(ms('P11_rerun/pool', 'ui_cpu_ms'))} in {ms('P11_rerun/pool', 'frames'):.0f} frames")
 
     run, hrun = (ms("P12_cpu_per_run/imhooks", "cpu_per_run_us"),
                  ms("P12_cpu_per_run/pool", "cpu_per_run_us"))

@@ -92,6 +92,7 @@ struct LoopFigures {
     double worst_frame_ms = 0;
     double worst_frame_cpu_ms = 0;  // the UI thread's CPU time in that frame
     long worst_frame_faults = 0;    // the UI thread's minor page faults in that frame
+    double ui_cpu_ms = 0;           // the UI thread's CPU time in all frames
     double total_ms = 0;
     int frames = 0;
     bool finished = false;
@@ -114,6 +115,7 @@ LoopFigures run_loop(const char* title, Ui& ui, Done&& done, IdleWait&& idle_wai
         const double cpu_ms = micros(thread_cpu_time() - cpu_before) / 1000.0;
         const long faults = thread_page_faults() - faults_before;
         const double ms = std::chrono::duration<double, std::milli>(after - before).count();
+        figures.ui_cpu_ms += cpu_ms;
         if (++figures.frames == 1) figures.first_frame_ms = ms;
         if (ms > figures.worst_frame_ms) {
             figures.worst_frame_ms = ms;
@@ -141,6 +143,7 @@ void put(benchmark::State& state, const LoopFigures& loop, const Sampler& sample
     state.counters["worst_frame_cpu_ms"] = loop.worst_frame_cpu_ms;
     state.counters["worst_frame_faults"] = static_cast<double>(loop.worst_frame_faults);
     state.counters["total_ms"] = loop.total_ms;
+    state.counters["ui_cpu_ms"] = loop.ui_cpu_ms;
     state.counters["frames"] = loop.frames;
     state.counters["finished"] = loop.finished ? 1 : 0;
     state.counters["peak_threads"] = sampler.peak_threads();
