@@ -527,21 +527,29 @@ def build_rows(r, p6, idle_seconds):
     first = r.median(q, "publish_ns_per_item_first_half")
     second = r.median(q, "publish_ns_per_item_second_half")
     ui_early = r.median(q, "ui_us_per_frame_early")
-    ui_late = r.median(q, "ui_us_per_frame_late")
     memory = r.maximum(q, "memory_vs_items")
     c = "P15_stream/copy_per_publish"
     csecond = r.median(c, "publish_ns_per_item_second_half")
     cmemory = r.maximum(c, "memory_vs_items")
-    ok = (second <= 1.5 * first and ui_late <= 1.5 * ui_early and memory <= 1.2)
+    # Flat is judged within each repetition (its second half against its own first half), then
+    # the median over repetitions: a repetition whose second half met a busier machine than its
+    # first must not be read against another repetition's first half.
+    publish_growth = r.median(q, "publish_late_vs_early")
+    ui_growth = r.median(q, "ui_late_vs_early")
+    ok = (publish_growth <= 1.5 and ui_growth <= 1.5 and memory <= 1.2)
     rows.append(("P15", f"stream of {items:,} appended items, chunks of 1,000",
-                 f"publish {first:.0f} -> {second:.0f} ns/item; UI {fmt_us(ui_early)} -> "
-                 f"{fmt_us(ui_late)}/frame; memory {memory:.3f}x",
+                 f"publish {first:.0f} -> {second:.0f} ns/item (x{publish_growth:.2f}); UI "
+                 f"{fmt_us(ui_early)}/frame early, x{ui_growth:.2f} late; memory {memory:.3f}x",
                  f"copy per publish ({int(r.median(c, 'items')):,} items): {csecond:,.0f} "
                  f"ns/item late, memory {cmemory:.2f}x",
                  f"{second / max(csecond, 1e-9):.4f}x publish/item late",
                  "publish/item, UI/frame flat; memory <= 1.2x", met(ok)))
     m = "P15_stream/vector_and_mutex"
-    notes.append(f"P15 flat means second half / first half <= 1.5; vector behind a mutex held by "
+    notes.append(f"P15 flat means second half / first half <= 1.5 within a repetition (median over "
+                 f"repetitions): publish x{publish_growth:.2f}, UI x{ui_growth:.2f}; UI per "
+                 f"repetition: "
+                 + ", ".join(f"x{x:.2f}" for x in r.values(q, "ui_late_vs_early"))
+                 + f"; vector behind a mutex held by "
                  f"the UI while it reads: {r.median(m, 'publish_ns_per_item_second_half'):.0f} "
                  f"ns/item, UI {fmt_us(r.median(m, 'ui_us_per_frame_late'))}/frame, memory "
                  f"{r.maximum(m, 'memory_vs_items'):.2f}x")
