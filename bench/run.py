@@ -549,7 +549,7 @@ def build_rows(r, p6, idle_seconds):
                  f"repetitions): publish x{publish_growth:.2f}, UI x{ui_growth:.2f}; UI per "
                  f"repetition: "
                  + ", ".join(f"x{x:.2f}" for x in r.values(q, "ui_late_vs_early"))
-                 + f"; vector behind a mutex held by "
+                 + "; vector behind a mutex held by "
                  f"the UI while it reads: {r.median(m, 'publish_ns_per_item_second_half'):.0f} "
                  f"ns/item, UI {fmt_us(r.median(m, 'ui_us_per_frame_late'))}/frame, memory "
                  f"{r.maximum(m, 'memory_vs_items'):.2f}x")
