@@ -401,6 +401,9 @@ def build_rows(r, p6, idle_seconds):
     def fmt_ms(value):
         return f"{value:,.0f} ms" if value >= 100 else f"{value:.1f} ms"
 
+    def ui_cpu(prefix):  # the UI thread's CPU over all frames of a loop
+        return f"{fmt_ms(ms(prefix, 'ui_cpu_ms'))} in {ms(prefix, 'frames'):.0f} frames"
+
     cores = os.cpu_count() or 2
     worst, hworst = ms("P9_cpu/imhooks", "worst_frame_ms"), ms("P9_cpu/pool", "worst_frame_ms")
     total, htotal = ms("P9_cpu/imhooks", "total_ms"), ms("P9_cpu/pool", "total_ms")
@@ -429,9 +432,7 @@ def build_rows(r, p6, idle_seconds):
         f"{fmt_ms(ms('P9_mount/imhooks', 'mount_frame_us') / 1000)}, pool "
         f"{fmt_ms(ms('P9_mount/pool', 'mount_frame_us') / 1000)}; UI-thread CPU in all frames "
         f"of the batch (what the jobs' {cores} cores lose to the UI): imhooks "
-        f"{fmt_ms(ms('P9_cpu/imhooks', 'ui_cpu_ms'))} in {ms('P9_cpu/imhooks', 'frames'):.0f} "
-        f"frames, pool {fmt_ms(ms('P9_cpu/pool', 'ui_cpu_ms'))} in "
-        f"{ms('P9_cpu/pool', 'frames'):.0f} frames")
+        f"{ui_cpu('P9_cpu/imhooks')}, pool {ui_cpu('P9_cpu/pool')}")
 
     total = ms("P10_wait/imhooks_sleep_for", "total_ms")
     btotal = ms("P10_wait/imhooks_blocking", "total_ms")
@@ -481,9 +482,7 @@ def build_rows(r, p6, idle_seconds):
         f"UI-thread CPU (P11_change): imhooks "
         f"{fmt_ms(ms('P11_change/imhooks', 'change_frame_us') / 1000)}, pool "
         f"{fmt_ms(ms('P11_change/pool', 'change_frame_us') / 1000)}; UI-thread CPU in all frames "
-        f"of the re-run: imhooks {fmt_ms(ms('P11_rerun/imhooks', 'ui_cpu_ms'))} in "
-        f"{ms('P11_rerun/imhooks', 'frames'):.0f} frames, pool "
-        f"{fmt_ms(ms('P11_rerun/pool', 'ui_cpu_ms'))} in {ms('P11_rerun/pool', 'frames'):.0f} frames")
+        f"of the re-run: imhooks {ui_cpu('P11_rerun/imhooks')}, pool {ui_cpu('P11_rerun/pool')}")
 
     run, hrun = (ms("P12_cpu_per_run/imhooks", "cpu_per_run_us"),
                  ms("P12_cpu_per_run/pool", "cpu_per_run_us"))
